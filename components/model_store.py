@@ -1,0 +1,120 @@
+"""The OSS bucket that holds the weights, and a read-only credential scoped to the model's prefix."""
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_alicloud import oss, ram
+
+from config.schema import BucketConfig
+
+
+@dataclass(frozen=True)
+class ModelStoreArgs:
+    config: BucketConfig
+    """The stack's `bucket` section."""
+    model_path: str
+    """Prefix of the model files in the bucket, e.g. 'models/DeepSeek-R1'."""
+    region: str
+    principal_prefix: str
+    """Prefix of RAM names, unique per stack in the account (e.g. 'deepseek-acs-prod')."""
+
+
+def reader_policy(bucket: str, prefix: str) -> dict:
+    """RAM policy: read the objects under `prefix/` and list only that prefix. Nothing else."""
+    return {
+        "Version": "1",
+        "Statement": [
+            {"Effect": "Allow", "Action": ["oss:GetObject"], "Resource": [f"acs:oss:*:*:{bucket}/{prefix}/*"]},
+            {
+                "Effect": "Allow",
+                "Action": ["oss:ListObjects"],
+                "Resource": [f"acs:oss:*:*:{bucket}"],
+                "Condition": {"StringLike": {"oss:Prefix": [f"{prefix}/", f"{prefix}/*"]}},
+            },
+        ],
+    }
+
+
+class ModelStore(pulumi.ComponentResource):
+    """A private, encrypted, protected bucket (or an existing one) and its least-privilege reader."""
+
+    bucket_name: pulumi.Output[str]
+    internal_endpoint: str
+    """OSS endpoint inside the region's VPCs; pods and Fluid read through it without NAT."""
+    model_path: str
+    reader_access_key_id: pulumi.Output[str]
+    reader_access_key_secret: pulumi.Output[str]
+    """Secret."""
+
+    def __init__(self, name: str, args: ModelStoreArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("deepseek-acs:storage:ModelStore", name, None, opts)
+        config = args.config
+        self.bucket_name = (
+            pulumi.Output.from_input(config.name) if config.existing else self._create_bucket(name, config)
+        )
+        self.internal_endpoint = f"oss-{args.region}-internal.aliyuncs.com"
+        self.model_path = args.model_path
+        self._create_reader(name, args)
+        self.register_outputs({
+            "bucket_name": self.bucket_name,
+            "internal_endpoint": self.internal_endpoint,
+            "model_path": self.model_path,
+            "reader_access_key_id": self.reader_access_key_id,
+        })
+
+    def _create_bucket(self, name: str, config: BucketConfig) -> pulumi.Output[str]:
+        # ~700 GB of weights take hours to copy back: `pulumi destroy` must neither fail halfway through the
+        # bucket's settings nor delete it. Its settings share the options, so a retained bucket never loses its
+        # public-access block or encryption when the stack goes away.
+        keep = pulumi.ResourceOptions(parent=self, protect=config.protect, retain_on_delete=config.retain_on_delete)
+        bucket = oss.Bucket(
+            f"{name}-bucket",
+            bucket=config.name,
+            storage_class="Standard",
+            tags={"purpose": "model-weights", "managed-by": "pulumi"},
+            opts=keep,
+        )
+        oss.BucketAcl(f"{name}-acl", bucket=bucket.bucket, acl="private", opts=keep)
+        oss.BucketPublicAccessBlock(f"{name}-public-access-block", bucket=bucket.bucket, block_public_access=True, opts=keep)
+        oss.BucketServerSideEncryption(
+            f"{name}-encryption",
+            bucket=bucket.bucket,
+            sse_algorithm=config.encryption,
+            kms_master_key_id=config.kms_key_id,
+            opts=keep,
+        )
+        oss.BucketVersioning(f"{name}-versioning", bucket=bucket.bucket, status=config.versioning, opts=keep)
+        return bucket.bucket
+
+    def _create_reader(self, name: str, args: ModelStoreArgs) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        user = ram.User(
+            f"{name}-reader",
+            name=f"{args.principal_prefix}-model-reader",
+            display_name=f"{args.principal_prefix} model reader",
+            comments="Reads the model prefix for the OSS volume / Fluid cache. Managed by Pulumi.",
+            opts=child,
+        )
+        policy = ram.Policy(
+            f"{name}-reader-policy",
+            policy_name=f"{args.principal_prefix}-model-read",
+            description=f"Read-only access to oss://{args.config.name}/{args.model_path}/",
+            policy_document=self.bucket_name.apply(lambda bucket: json.dumps(reader_policy(bucket, args.model_path))),
+            opts=child,
+        )
+        ram.UserPolicyAttachment(
+            f"{name}-reader-policy-attachment",
+            user_name=user.name,
+            policy_name=policy.policy_name,
+            policy_type="Custom",
+            opts=child,
+        )
+        key = ram.AccessKey(
+            f"{name}-reader-key",
+            user_name=user.name,
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["secret"]),
+        )
+        self.reader_access_key_id = key.id
+        # The provider marks `secret` secret in state; wrapping keeps it secret in every value derived from it.
+        self.reader_access_key_secret = pulumi.Output.secret(key.secret)

@@ -1,0 +1,125 @@
+"""Read a stack's Pulumi config into `StackConfig`, or fail with one readable list of every problem."""
+
+import json
+import typing
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .schema import RuleViolations, StackConfig
+
+NAMESPACE = "deepseek-acs"
+REGION_KEY = "alicloud:region"
+SECRET_FIELDS = frozenset({"api_key"})
+"""Keys accepted only as Pulumi secrets. Pulumi marks a whole structured key secret when any leaf is, so
+secrets get keys of their own instead of sitting inside a section."""
+
+
+class ConfigError(Exception):
+    """A stack's configuration is invalid; `problems` are (field path, what is wrong and what is allowed)."""
+
+    def __init__(self, stack: str, problems: list[tuple[str, str]]):
+        self.stack = stack
+        self.problems = problems
+        lines = [f"  {path}: {message}" for path, message in problems]
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"invalid configuration for stack {stack!r} ({len(problems)} {noun}):\n" + "\n".join(lines))
+
+
+def load(raw: Mapping[str, Any], secret_keys: Collection[str], stack: str) -> StackConfig:
+    """Validate raw Pulumi config (`namespace:key` -> string or JSON string) for `stack`."""
+    problems: list[tuple[str, str]] = []
+    data: dict[str, Any] = {}
+    for key, value in raw.items():
+        namespace, _, name = key.partition(":")
+        if namespace != NAMESPACE:
+            continue
+        if name == "region":
+            problems.append((name, f"the region is read from {REGION_KEY}; set it there instead"))
+            continue
+        problems.extend(_secrecy_problems(name, key in secret_keys))
+        data[name] = _decode(value)
+    if REGION_KEY in raw:
+        data["region"] = raw[REGION_KEY]
+    try:
+        config = StackConfig.model_validate(data)
+    except ValidationError as error:
+        problems.extend(problem for detail in error.errors() for problem in _describe(detail))
+    if problems:
+        raise ConfigError(stack, problems)
+    return config
+
+
+def from_pulumi() -> StackConfig:
+    """Load the running stack's config (inside a Pulumi program, real or mocked)."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+
+    raw = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    declared_secret = set(runtime_config.get_config_secret_keys_env())
+    secret = {key for key in raw if key in declared_secret or runtime_config.is_config_secret(key)}
+    return load(raw, secret, pulumi.get_stack())
+
+
+def _secrecy_problems(name: str, is_secret: bool) -> list[tuple[str, str]]:
+    if name in SECRET_FIELDS and not is_secret:
+        return [(name, f"must be a Pulumi secret: pulumi config set --secret {NAMESPACE}:{name} <value>")]
+    if name not in SECRET_FIELDS and is_secret:
+        return [(name, f"holds a secret value; secrets are accepted only in: {', '.join(sorted(SECRET_FIELDS))}")]
+    return []
+
+
+def _decode(value: Any) -> Any:
+    """Structured config arrives as JSON text; scalars stay strings and pydantic coerces them."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _describe(detail: dict) -> list[tuple[str, str]]:
+    loc = tuple(detail["loc"])
+    cause = detail.get("ctx", {}).get("error")
+    if isinstance(cause, RuleViolations):
+        return [(_path(loc + tuple(sub.split("."))), message) for sub, message in cause.violations]
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        allowed = ", ".join(_fields_at(loc[:-1]))
+        return [(_path(loc), f"unknown key; allowed here: {allowed}")]
+    if kind == "missing":
+        return [(_path(loc), "required, not set")]
+    message = detail["msg"].removeprefix("Value error, ")
+    shown = loc[:1] != ("api_key",) and not isinstance(detail.get("input"), (dict, list))
+    if shown and kind not in ("value_error",):
+        message += f" (got {detail['input']!r})"
+    return [(_path(loc), message)]
+
+
+def _path(loc: tuple) -> str:
+    if loc[:1] == ("region",):
+        return REGION_KEY
+    return ".".join(str(part) for part in loc) or "<root>"
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """Field names of the model found by walking `loc` from StackConfig (list indices skipped)."""
+    model: type[BaseModel] = StackConfig
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        model = _nested_model(model.model_fields[str(part)].annotation)
+    return list(model.model_fields)
+
+
+def _nested_model(annotation: Any) -> type[BaseModel]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        try:
+            return _nested_model(arg)
+        except TypeError:
+            continue
+    raise TypeError(f"no model in {annotation!r}")

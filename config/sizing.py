@@ -1,0 +1,42 @@
+"""Derived sizing: the numbers the config rules check and the offline plan prints."""
+
+from dataclasses import dataclass
+
+GIB = 2**30
+
+
+def gib(n_bytes: float) -> float:
+    return n_bytes / GIB
+
+
+@dataclass(frozen=True)
+class Sizing:
+    gpus_per_group: int
+    total_gpus: int
+    """All groups together: what the stack bills."""
+    weights_bytes: int
+    weights_per_gpu_bytes: float
+    usable_gpu_bytes: float
+    """GPU memory x vLLM's gpu_memory_utilization."""
+    weights_budget_per_gpu_bytes: float
+    """Usable memory less the share kept free for the KV cache."""
+    cache_capacity_bytes: float
+    """Fluid: workers x tier quota x high watermark (0 without Fluid)."""
+    cache_needed_bytes: int
+
+    @classmethod
+    def of(cls, stack) -> "Sizing":
+        serving, fluid = stack.serving, stack.storage.fluid
+        weights = stack.model.weights_bytes
+        usable = serving.gpu_memory_gib * GIB * serving.gpu_memory_utilization
+        capacity = fluid.workers * fluid.tier_quota_gib * GIB * fluid.high_watermark if stack.uses_fluid else 0.0
+        return cls(
+            gpus_per_group=serving.total_gpus,
+            total_gpus=serving.total_gpus * serving.replicas,
+            weights_bytes=weights,
+            weights_per_gpu_bytes=weights / (serving.tensor_parallel * serving.pipeline_parallel),
+            usable_gpu_bytes=usable,
+            weights_budget_per_gpu_bytes=usable * (1 - serving.min_kv_cache_fraction),
+            cache_capacity_bytes=capacity,
+            cache_needed_bytes=weights if stack.uses_fluid else 0,
+        )

@@ -1,0 +1,1 @@
+"""Offline rendering of the program under Pulumi's mock engine: the engine, stack files, and the plan."""
