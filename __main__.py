@@ -10,7 +10,9 @@ import pulumi
 import config
 from components.addons import ClusterAddons, ClusterAddonsArgs
 from components.cluster import AcsCluster, AcsClusterArgs
+from components.inference import InferenceService, InferenceServiceArgs
 from components.model_store import ModelStore, ModelStoreArgs
+from components.model_volume import ModelVolume, ModelVolumeArgs
 from components.network import Network, NetworkArgs
 
 try:
@@ -40,9 +42,42 @@ store = ModelStore(
     prefix,
     ModelStoreArgs(config=stack.bucket, model_path=stack.model.path, region=stack.region, principal_prefix=prefix),
 )
+volume = ModelVolume(
+    prefix,
+    ModelVolumeArgs(
+        storage=stack.storage,
+        model=stack.model,
+        name=f"{stack.serving.name}-model",
+        namespace=addons.workload_namespace,
+        bucket_name=store.bucket_name,
+        endpoint=store.internal_endpoint,
+        access_key_id=store.reader_access_key_id,
+        access_key_secret=store.reader_access_key_secret,
+        provider=cluster.provider,
+        fluid_release=addons.fluid_release,
+    ),
+)
+api_key = pulumi.Output.secret(stack.api_key.get_secret_value()) if stack.api_key else None
+inference = InferenceService(
+    prefix,
+    InferenceServiceArgs(
+        serving=stack.serving,
+        model=stack.model,
+        namespace=addons.workload_namespace,
+        claim_name=volume.claim_name,
+        volume_ready=volume.ready,
+        volume_pod_labels=volume.pod_labels,
+        lws_release=addons.lws_release,
+        api_key=api_key,
+        provider=cluster.provider,
+    ),
+)
 
 pulumi.export("cluster_id", cluster.cluster_id)
 pulumi.export("api_server_endpoint", cluster.api_server_endpoint)
 pulumi.export("kubeconfig", cluster.kubeconfig)
 pulumi.export("bucket_name", store.bucket_name)
 pulumi.export("model_path", f"oss://{stack.bucket.name}/{stack.model.path}/")
+pulumi.export("service_url", inference.service_url)
+pulumi.export("served_model_name", inference.served_model_name)
+pulumi.export("check_command", inference.check_command)

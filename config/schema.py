@@ -170,13 +170,26 @@ class ModelConfig(Section):
     size_bytes: Optional[int] = Field(
         None, gt=0, description="Bytes of the files vLLM reads; overrides the catalogue, required without it."
     )
-    shards: Optional[int] = Field(None, gt=0, description="Number of safetensors shards; overrides the catalogue.")
+    files: Optional[list[ObjectPrefix]] = Field(
+        None,
+        min_length=1,
+        description="Files under `path` that vLLM reads (what the cache warms); overrides the catalogue, "
+        "required without it.",
+    )
 
     @model_validator(mode="after")
-    def _size_known(self):
-        enforce((self.catalog is not None or self.size_bytes is not None, "size_bytes",
-                 "set `catalog` to a known model or give `size_bytes` (and `shards`) for another model"))
+    def _described(self):
+        enforce(
+            (self.catalog is not None or self.size_bytes is not None, "size_bytes",
+             "set `catalog` to a known model or give `size_bytes` for another model"),
+            (self.catalog is not None or self.files is not None, "files",
+             "set `catalog` to a known model or list the `files` vLLM reads for another model"),
+        )
         return self
+
+    @property
+    def served_files(self) -> list[str]:
+        return list(self.files) if self.files is not None else CATALOG[self.catalog].served_files()
 
     @property
     def weights_bytes(self) -> int:
@@ -320,6 +333,10 @@ class ServingConfig(Section):
              "gpu-hpn supports only the 'default' QoS"),
             (not owned, "extra_args",
              f"{owned} are set from typed fields; allowed are other vLLM flags (owned: {', '.join(OWNED_VLLM_FLAGS)})"),
+            (self.pods_per_group == 1 or self.group_formation_timeout_seconds < self.startup_timeout_minutes * 60,
+             "group_formation_timeout_seconds",
+             f"must be below startup_timeout_minutes ({self.startup_timeout_minutes} min): the leader gives up on "
+             "its group before the startup probe gives up on the leader"),
             (self.ready_timeout_minutes >= self.startup_timeout_minutes, "ready_timeout_minutes",
              f"must be at least startup_timeout_minutes ({self.startup_timeout_minutes}) or `pulumi up` gives up "
              "while the model is still loading"),

@@ -170,14 +170,18 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
-def mask_secrets(value: Any) -> Any:
-    """Replace every secret-wrapped value with SECRET_MASK, and whole floats with ints (protobuf has no ints)."""
+def mask_secrets(value: Any, secret: bool = False) -> Any:
+    """Replace every value Pulumi holds as a secret with SECRET_MASK, and whole floats with ints (protobuf has
+    no ints). A secret map or list keeps its shape (keys are not secret), so a Secret's `stringData` still
+    renders as a valid object."""
     if isinstance(value, dict):
         if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
-            return SECRET_MASK
-        return {key: mask_secrets(item) for key, item in value.items()}
+            return mask_secrets(value["value"], secret=True)
+        return {key: mask_secrets(item, secret) for key, item in value.items()}
     if isinstance(value, list):
-        return [mask_secrets(item) for item in value]
+        return [mask_secrets(item, secret) for item in value]
+    if secret:
+        return SECRET_MASK
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

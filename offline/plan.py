@@ -30,10 +30,9 @@ def manifest_filename(body: dict) -> str:
 
 
 def manifest(node: Node) -> dict:
-    """The object as it would be applied: conventional key order first, the rest sorted."""
-    body = {key: node.inputs[key] for key in TOP_LEVEL_ORDER if key in node.inputs}
-    body.update({key: node.inputs[key] for key in sorted(node.inputs) if key not in TOP_LEVEL_ORDER})
-    return {key: _sorted(value) if key not in TOP_LEVEL_ORDER else value for key, value in body.items()}
+    """The object as it would be applied: apiVersion, kind, metadata first, every mapping sorted."""
+    order = [key for key in TOP_LEVEL_ORDER if key in node.inputs] + sorted(set(node.inputs) - set(TOP_LEVEL_ORDER))
+    return {key: _sorted(node.inputs[key]) for key in order}
 
 
 def graph(run: Run) -> dict:

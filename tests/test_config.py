@@ -73,7 +73,7 @@ def test_model_too_large_for_its_gpus():
 def test_size_override_replaces_the_catalogue():
     found = problems("dev", {"model.size_bytes": 60 * 2**30})
     assert "does not fit" in found["serving.gpus_per_pod"]
-    other = load("dev", {"model.catalog": None, "model.size_bytes": 10**9})
+    other = load("dev", {"model.catalog": None, "model.size_bytes": 10**9, "model.files": ["config.json", "model.safetensors"]})
     assert other.model.weights_bytes == 10**9
 
 
@@ -241,3 +241,17 @@ def test_secret_values_never_appear_in_errors():
     with pytest.raises(ConfigError) as caught:
         config.load(raw, [], "prod")
     assert "hunter2-plaintext" not in str(caught.value)
+
+
+def test_group_forms_within_the_startup_budget():
+    found = problems("prod", {"serving.group_formation_timeout_seconds": 7200})
+    assert "startup probe" in found["serving.group_formation_timeout_seconds"]
+    # A one-pod group forms no Ray cluster, so the rule does not apply.
+    assert load("dev", {"serving.group_formation_timeout_seconds": 7200}).serving.pods_per_group == 1
+
+
+def test_served_files_are_exactly_what_vllm_reads():
+    files = load("prod").model.served_files
+    assert len(files) == 7 + 163 and files[7] == "model-00001-of-000163.safetensors" and files[-1] == "model-00163-of-000163.safetensors"
+    assert not [name for name in files if ".git" in name]
+    assert "other model" in problems("dev", {"model.catalog": None, "model.size_bytes": 10**9})["model.files"]
