@@ -1,0 +1,135 @@
+"""The bootstrap script, run for real with stand-in `ray`, `python3` (Ray's node count) and `vllm` on PATH.
+
+The stand-ins share a state folder: `ray start --head` makes one node alive; every poll of the node count
+(`python3 -c 'import ray ...'`) counts, and after JOIN_AFTER_POLLS polls the worker joins (two nodes alive).
+`vllm` records its arguments and how many nodes were alive when it started.
+"""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from components.inference import BOOTSTRAP_DIR
+
+SCRIPT = Path(__file__).resolve().parents[2] / "components" / "bootstrap.sh"
+
+STANDINS = {
+    "ray": """#!/bin/sh
+echo "ray $*" >> "$STATE/calls"
+case "$1 $2" in
+  "start --head") echo 1 > "$STATE/nodes" ;;
+  "start --address="*)
+    failures=$(cat "$STATE/join_failures" 2>/dev/null || echo 0)
+    if [ "$failures" -gt 0 ]; then echo $((failures - 1)) > "$STATE/join_failures"; exit 1; fi
+    echo "joined $2" >> "$STATE/joined" ;;
+esac
+exit 0
+""",
+    "python3": """#!/bin/sh
+polls=$(( $(cat "$STATE/polls" 2>/dev/null || echo 0) + 1 ))
+echo "$polls" > "$STATE/polls"
+[ "$polls" -ge "${JOIN_AFTER_POLLS:-1}" ] && echo 2 > "$STATE/nodes"
+cat "$STATE/nodes"
+""",
+    "vllm": """#!/bin/sh
+cat "$STATE/nodes" 2>/dev/null > "$STATE/nodes_at_vllm_start" || echo none > "$STATE/nodes_at_vllm_start"
+printf '%s\\n' "$@" > "$STATE/vllm_args"
+""",
+}
+
+
+class Sandbox:
+    def __init__(self, root: Path):
+        self.bin, self.state = root / "bin", root / "state"
+        self.bin.mkdir()
+        self.state.mkdir()
+        for name, text in STANDINS.items():
+            (self.bin / name).write_text(text)
+            (self.bin / name).chmod(0o755)
+
+    def run(self, args: list[str], **env: str) -> subprocess.CompletedProcess:
+        environment = {"PATH": f"{self.bin}:/usr/bin:/bin", "STATE": str(self.state), "RETRY_INTERVAL_SECONDS": "0", **env}
+        return subprocess.run(["/bin/sh", str(SCRIPT), *args], env=environment, capture_output=True, text=True,
+                              timeout=30, check=False)
+
+    def read(self, name: str) -> str | None:
+        path = self.state / name
+        return path.read_text() if path.exists() else None
+
+    def write(self, name: str, text: str) -> None:
+        (self.state / name).write_text(text)
+
+
+@pytest.fixture
+def sandbox(tmp_path) -> Sandbox:
+    return Sandbox(tmp_path)
+
+
+def leader_command(rendered) -> list[str]:
+    spec = rendered("prod").one("kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet").inputs["spec"]
+    container = spec["leaderWorkerTemplate"]["leaderTemplate"]["spec"]["containers"][0]
+    return container["command"] + container["args"]
+
+
+def test_manifest_runs_this_script(rendered):
+    assert leader_command(rendered)[:3] == ["/bin/sh", f"{BOOTSTRAP_DIR}/bootstrap.sh", "leader"]
+
+
+def test_leader_waits_for_the_whole_group_then_execs_vllm_with_the_manifests_args(sandbox, rendered):
+    command = leader_command(rendered)
+    result = sandbox.run(command[2:], LWS_GROUP_SIZE="2", JOIN_AFTER_POLLS="4", GROUP_FORMATION_TIMEOUT_SECONDS="60")
+    assert result.returncode == 0, result.stderr
+    assert sandbox.read("nodes_at_vllm_start").strip() == "2"  # never before the worker joined
+    assert int(sandbox.read("polls")) == 4
+    assert sandbox.read("vllm_args").splitlines() == ["serve", *command[3:]]
+    assert "ray start --head --port=6379 --disable-usage-stats" in sandbox.read("calls")
+    assert "1 of 2 Ray nodes alive" in result.stderr and "2 of 2 Ray nodes alive" in result.stderr
+
+
+def test_leader_fails_when_the_group_never_forms(sandbox):
+    result = sandbox.run(["leader", "/models/m"], LWS_GROUP_SIZE="2", JOIN_AFTER_POLLS="100000",
+                         GROUP_FORMATION_TIMEOUT_SECONDS="1", RETRY_INTERVAL_SECONDS="0.2")
+    assert result.returncode == 1
+    assert sandbox.read("vllm_args") is None
+    assert "ray stop --force" in sandbox.read("calls")
+    assert "did not form within 1s" in result.stderr
+
+
+def test_single_pod_group_starts_vllm_without_ray(sandbox):
+    result = sandbox.run(["leader", "/models/m", "--port", "8000"], LWS_GROUP_SIZE="1")
+    assert result.returncode == 0, result.stderr
+    assert sandbox.read("vllm_args").splitlines() == ["serve", "/models/m", "--port", "8000"]
+    assert sandbox.read("calls") is None
+
+
+def test_worker_retries_until_the_leader_answers(sandbox):
+    sandbox.write("join_failures", "2")
+    result = sandbox.run(["worker"], LWS_LEADER_ADDRESS="deepseek-r1-0.deepseek-r1.deepseek", GROUP_FORMATION_TIMEOUT_SECONDS="60")
+    attempts = [line for line in sandbox.read("calls").splitlines() if line.startswith("ray start --address=")]
+    assert len(attempts) == 3
+    assert attempts[0] == "ray start --address=deepseek-r1-0.deepseek-r1.deepseek:6379 --block --disable-usage-stats"
+    assert sandbox.read("joined")
+    # `--block` returned: this pod's Ray node is gone, so the group must be recreated.
+    assert result.returncode == 1 and "Ray node stopped" in result.stderr
+    assert result.stderr.count("not reachable yet") == 2
+
+
+def test_worker_gives_up_after_the_group_timeout(sandbox):
+    sandbox.write("join_failures", "100000")
+    result = sandbox.run(["worker"], LWS_LEADER_ADDRESS="leader", GROUP_FORMATION_TIMEOUT_SECONDS="1",
+                         RETRY_INTERVAL_SECONDS="0.2")
+    assert result.returncode == 1 and "could not join leader:6379 within 1s" in result.stderr
+    assert sandbox.read("joined") is None
+
+
+def test_probe_checks_the_groups_ray_cluster(sandbox):
+    result = sandbox.run(["probe"], LWS_LEADER_ADDRESS="leader", RAY_PORT="7000")
+    assert result.returncode == 0
+    assert sandbox.read("calls").strip() == "ray health-check --address=leader:7000"
+
+
+def test_unknown_role_is_a_usage_error(sandbox):
+    result = sandbox.run(["follower"])
+    assert result.returncode == 64 and "usage:" in result.stderr

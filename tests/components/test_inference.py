@@ -1,0 +1,199 @@
+"""Inference: the LeaderWorkerSet is the guide's deployment with its flaws fixed; Service, NetworkPolicy,
+readiness wait and exports."""
+
+import pytest
+
+from offline.engine import SECRET_MASK
+
+LWS = "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet"
+SERVICE = "kubernetes:core/v1:Service"
+ACS_LABELS = ("alibabacloud.com/compute-class", "alibabacloud.com/compute-qos", "alibabacloud.com/gpu-model-series")
+
+
+def lws_spec(run) -> dict:
+    return run.one(LWS).inputs["spec"]
+
+
+def container(run, role: str) -> dict:
+    return lws_spec(run)["leaderWorkerTemplate"][f"{role}Template"]["spec"]["containers"][0]
+
+
+def env(run, role: str) -> dict:
+    return {item["name"]: item.get("value", item.get("valueFrom")) for item in container(run, role)["env"]}
+
+
+def flag(args: list[str], name: str) -> str:
+    return args[args.index(name) + 1]
+
+
+def test_prod_is_the_guides_deployment(rendered):
+    run = rendered("prod")
+    spec = lws_spec(run)
+    template = spec["leaderWorkerTemplate"]
+    assert spec["replicas"] == 1 and template["size"] == 2
+    for role in ("leader", "worker"):
+        resources = container(run, role)["resources"]
+        assert resources["requests"] == resources["limits"] == {"cpu": "64", "memory": "512Gi", "nvidia.com/gpu": "8"}
+        pod = template[f"{role}Template"]["spec"]
+        assert {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "32Gi"}} in pod["volumes"]
+        model = next(volume for volume in pod["volumes"] if volume["name"] == "model")
+        assert model["persistentVolumeClaim"]["claimName"] == run.one(
+            "kubernetes:data.fluid.io/v1alpha1:Dataset").inputs["metadata"]["name"]
+    args = container(run, "leader")["args"]
+    assert args[0] == "/models/DeepSeek-R1"
+    assert flag(args, "--tensor-parallel-size") == "8" and flag(args, "--pipeline-parallel-size") == "2"
+    assert flag(args, "--served-model-name") == "ds" and flag(args, "--distributed-executor-backend") == "ray"
+
+
+def test_rdma_labels_and_nccl_settings(rendered):
+    run = rendered("prod")
+    for role in ("leader", "worker"):
+        labels = lws_spec(run)["leaderWorkerTemplate"][f"{role}Template"]["metadata"]["labels"]
+        assert labels["alibabacloud.com/hpn-type"] == "rdma"
+        assert labels["alibabacloud.com/fluid-sidecar-target"] == "acs"
+        variables = env(run, role)
+        assert {key: variables[key] for key in ("NCCL_SOCKET_IFNAME", "NCCL_IB_HCA", "NCCL_IB_GID_INDEX", "NCCL_IB_TC",
+                                                 "NCCL_IB_SL", "NCCL_NET_PLUGIN")} == {
+            "NCCL_SOCKET_IFNAME": "eth0", "NCCL_IB_HCA": "mlx5", "NCCL_IB_GID_INDEX": "3", "NCCL_IB_TC": "136",
+            "NCCL_IB_SL": "5", "NCCL_NET_PLUGIN": "none"}
+
+
+def test_without_rdma_no_infiniband_settings(rendered):
+    run = rendered("dev")
+    labels = lws_spec(run)["leaderWorkerTemplate"]["leaderTemplate"]["metadata"]["labels"]
+    assert "alibabacloud.com/hpn-type" not in labels and "alibabacloud.com/fluid-sidecar-target" not in labels
+    assert not [name for name in env(run, "leader") if name.startswith("NCCL_IB") or name == "NCCL_NET_PLUGIN"]
+    assert env(run, "leader")["NCCL_SOCKET_IFNAME"] == "eth0"
+
+
+def test_group_policies_cannot_deadlock_and_recreate_the_group(rendered):
+    spec = lws_spec(rendered("prod"))
+    assert spec["startupPolicy"] == "LeaderCreated"
+    assert spec["leaderWorkerTemplate"]["restartPolicy"] == "RecreateGroupOnPodRestart"
+
+
+def test_pods_start_through_the_projects_bootstrap_script(rendered):
+    run = rendered("prod")
+    configmap = run.one("kubernetes:core/v1:ConfigMap").inputs
+    assert configmap["data"]["bootstrap.sh"].startswith("#!/bin/sh")
+    for role in ("leader", "worker"):
+        assert container(run, role)["command"] == ["/bin/sh", "/opt/deepseek-acs/bootstrap.sh", role]
+        pod = lws_spec(run)["leaderWorkerTemplate"][f"{role}Template"]
+        assert {"name": "bootstrap", "configMap": {"name": configmap["metadata"]["name"], "defaultMode": 0o555}} in pod["spec"]["volumes"]
+        assert len(pod["metadata"]["annotations"]["deepseek-acs/bootstrap-sha256"]) == 64
+    assert env(run, "leader")["GROUP_FORMATION_TIMEOUT_SECONDS"] == "1800"
+    assert "/vllm-workspace/ray_init.sh" not in str(lws_spec(run))
+
+
+def test_probes_fit_a_long_model_load(rendered):
+    leader = container(rendered("prod"), "leader")
+    startup = leader["startupProbe"]
+    assert startup["httpGet"] == {"path": "/health", "port": "http"}
+    assert startup["periodSeconds"] * startup["failureThreshold"] == 120 * 60
+    assert leader["readinessProbe"]["httpGet"]["path"] == "/health"
+    liveness = leader["livenessProbe"]
+    assert liveness["periodSeconds"] * liveness["failureThreshold"] >= 300
+    worker = container(rendered("prod"), "worker")
+    assert worker["startupProbe"]["exec"]["command"][-1] == "probe" and "readinessProbe" in worker
+    assert "livenessProbe" not in worker
+
+
+def test_acs_labels_never_in_selectors(rendered, each_stack):
+    run = rendered(each_stack)
+    selectors = [run.one(SERVICE).inputs["spec"]["selector"],
+                 run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs["spec"]["podSelector"]["matchLabels"]]
+    for selector in selectors:
+        assert not [key for key in selector if key.startswith("alibabacloud.com/")]
+
+
+def test_extra_ephemeral_storage_for_the_image(rendered):
+    annotations = lws_spec(rendered("prod"))["leaderWorkerTemplate"]["workerTemplate"]["metadata"]["annotations"]
+    assert annotations["alibabacloud.com/extra-ephemeral-storage"] == "30Gi"
+
+
+def test_service_fronts_the_leaders_only_under_another_name(rendered):
+    run = rendered("prod")
+    service = run.one(SERVICE).inputs
+    assert service["metadata"]["name"] == "deepseek-r1-leader" != run.one(LWS).inputs["metadata"]["name"]
+    assert service["spec"]["selector"] == {"leaderworkerset.sigs.k8s.io/name": "deepseek-r1",
+                                           "leaderworkerset.sigs.k8s.io/worker-index": "0"}
+    assert service["spec"]["type"] == "ClusterIP"
+    assert run.one(LWS).urn in run.one(SERVICE).dependencies
+
+
+def test_internal_load_balancer_option(render):
+    run = render("dev", {"serving.service.type": "LoadBalancer"})
+    service = run.one(SERVICE).inputs
+    assert service["spec"]["type"] == "LoadBalancer"
+    assert service["metadata"]["annotations"][
+        "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"] == "intranet"
+
+
+def test_network_policy_admits_the_port_only_from_allowed_namespaces(render):
+    run = render("dev", {"serving.service.allowed_namespaces": ["gateway", "apps"]})
+    spec = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs["spec"]
+    group, api = spec["ingress"]
+    assert group == {"from": [{"podSelector": {"matchLabels": {"leaderworkerset.sigs.k8s.io/name": "deepseek-r1-distill"}}}]}
+    assert api["ports"] == [{"protocol": "TCP", "port": 8000}]
+    assert api["from"][1]["namespaceSelector"]["matchExpressions"][0]["values"] == ["apps", "gateway"]
+    assert spec["policyTypes"] == ["Ingress"]
+
+
+def test_api_key_reaches_vllm_from_a_secret(rendered):
+    run = rendered("prod")
+    secret = run.one("kubernetes:core/v1:Secret", "deepseek-acs-prod-api-key").inputs
+    assert secret["stringData"] == {"api-key": SECRET_MASK}
+    assert env(run, "leader")["VLLM_API_KEY"] == {"secretKeyRef": {"name": "deepseek-r1-api-key", "key": "api-key"}}
+    assert "VLLM_API_KEY" not in env(run, "worker")
+
+
+def test_no_api_key_no_secret(rendered):
+    run = rendered("dev")
+    assert "VLLM_API_KEY" not in env(run, "leader")
+    assert not [node for node in run.of_type("kubernetes:core/v1:Secret") if node.name.endswith("api-key")]
+
+
+def test_workload_waits_for_its_operator_and_its_model(rendered):
+    run = rendered("prod")
+    workload = run.one(LWS)
+    assert run.one("kubernetes:helm.sh/v3:Release", "deepseek-acs-prod-lws").urn in workload.dependencies
+    assert run.one("kubernetes:data.fluid.io/v1alpha1:DataLoad").urn in workload.dependencies
+    dev = rendered("dev").one(LWS)
+    assert rendered("dev").one("kubernetes:core/v1:PersistentVolumeClaim").urn in dev.dependencies
+    assert rendered("dev").one("kubernetes:helm.sh/v3:Release").urn in dev.dependencies
+
+
+def test_up_returns_only_when_the_workload_is_available(rendered):
+    workload = rendered("prod").one(LWS)
+    assert workload.inputs["metadata"]["annotations"]["pulumi.com/waitFor"] == "condition=Available"
+    assert workload.options["custom_timeouts"] == {"create": "150m", "update": "150m"}
+
+
+@pytest.mark.parametrize(("pods", "gpus", "tp", "pp"), [(4, 8, 8, 4), (2, 4, 4, 2), (1, 8, 8, 1)])
+def test_parallel_layout_changes_flow_through_consistently(render, pods, gpus, tp, pp):
+    changes = {"serving.pods_per_group": pods, "serving.gpus_per_pod": gpus,
+               "serving.tensor_parallel": tp, "serving.pipeline_parallel": pp, "serving.gpu_memory_gib": 141}
+    run = render("prod", changes)
+    assert lws_spec(run)["leaderWorkerTemplate"]["size"] == pods
+    for role in ("leader", "worker"):
+        assert container(run, role)["resources"]["limits"]["nvidia.com/gpu"] == str(gpus)
+    args = container(run, "leader")["args"]
+    assert (flag(args, "--tensor-parallel-size"), flag(args, "--pipeline-parallel-size")) == (str(tp), str(pp))
+    assert ("--distributed-executor-backend" in args) == (pods > 1)
+
+
+def test_inconsistent_parallel_layout_fails_before_anything_is_declared(render):
+    import pulumi
+
+    with pytest.raises(pulumi.RunError, match="serving.tensor_parallel"):
+        render("prod", {"serving.pods_per_group": 4})
+
+
+def test_exports_say_how_to_reach_and_check_the_model(rendered):
+    outputs = rendered("prod").outputs
+    assert outputs["service_url"] == "http://deepseek-r1-leader.deepseek.svc.cluster.local:8000"
+    assert outputs["served_model_name"] == "ds"
+    command = outputs["check_command"]
+    assert command.startswith("kubectl -n deepseek port-forward svc/deepseek-r1-leader 8000:8000")
+    assert "/v1/chat/completions" in command and "Authorization: Bearer $VLLM_API_KEY" in command
+    assert "Authorization" not in rendered("dev").outputs["check_command"]
