@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: plan plan-all test clean
+CI_VENV := .venv-ci
+CI_INSTALLED := $(CI_VENV)/.installed
+
+.PHONY: plan plan-all test scan lint-workflows clean
 
 # The same .venv Pulumi itself uses (Pulumi.yaml: toolchain pip, virtualenv .venv).
 $(INSTALLED): pyproject.toml requirements.txt
@@ -27,5 +30,18 @@ plan-all: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
+$(CI_INSTALLED): requirements-ci.txt
+	$(PYTHON) -m venv $(CI_VENV)
+	$(CI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-ci.txt
+	touch $@
+
+## Security scan of every stack's rendered objects (skips and their reasons: .checkov.yaml).
+scan: plan-all $(CI_INSTALLED)
+	$(CI_VENV)/bin/checkov -d build/plan --config-file .checkov.yaml
+
+## Validate the GitHub workflows against the vendored (offline) workflow schema.
+lint-workflows: $(CI_INSTALLED)
+	$(CI_VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
 clean:
-	rm -rf build $(VENV)
+	rm -rf build $(VENV) $(CI_VENV)

@@ -13,7 +13,8 @@
 #       Exit 0 while the group's Ray cluster answers (worker startup and readiness probes).
 #
 # Environment: LWS_GROUP_SIZE and LWS_LEADER_ADDRESS (set by the LWS controller); RAY_PORT (6379),
-# GROUP_FORMATION_TIMEOUT_SECONDS (1800), RETRY_INTERVAL_SECONDS (5).
+# GROUP_FORMATION_TIMEOUT_SECONDS (1800), RETRY_INTERVAL_SECONDS (5); API_KEY_FILE (optional: a mounted Secret
+# whose content vLLM receives as VLLM_API_KEY, the value of its --api-key, kept off the command line).
 set -eu
 
 role="${1:-}"
@@ -48,6 +49,10 @@ leader)
             fi
             sleep "$interval"
         done
+    fi
+    if [ -n "${API_KEY_FILE:-}" ]; then
+        VLLM_API_KEY="$(cat "$API_KEY_FILE")"
+        export VLLM_API_KEY
     fi
     log "group complete; starting vllm serve"
     exec vllm serve "$@"

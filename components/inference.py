@@ -19,6 +19,8 @@ BOOTSTRAP_DIR = "/opt/deepseek-acs"
 LWS_NAME_LABEL = "leaderworkerset.sigs.k8s.io/name"
 LWS_WORKER_INDEX_LABEL = "leaderworkerset.sigs.k8s.io/worker-index"
 API_KEY_SECRET_KEY = "api-key"
+API_KEY_DIR = "/var/run/secrets/deepseek-acs"
+INTERNET_APPROVAL = "deepseek-acs/allow-internet-facing"
 
 # The reference guide's RDMA variant; without RDMA none of the InfiniBand settings apply.
 NCCL_RDMA_ENV = {
@@ -47,7 +49,7 @@ class InferenceServiceArgs:
 
 
 def vllm_serve_args(serving: ServingConfig, model: ModelConfig) -> list[str]:
-    """Arguments of `vllm serve`, all from typed config (the API key travels in VLLM_API_KEY, not argv)."""
+    """Arguments of `vllm serve`, all from typed config (the API key reaches vLLM as VLLM_API_KEY, not argv)."""
     args = [
         model.mount_path,
         "--port", str(serving.port),
@@ -82,18 +84,17 @@ def pod_labels(serving: ServingConfig, role: str, extra: Mapping[str, str]) -> d
     return {**labels, **extra}
 
 
-def _env(serving: ServingConfig, api_key_secret: str | None) -> list[dict]:
+def _env(serving: ServingConfig, with_api_key: bool) -> list[dict]:
     values = {
         "RAY_PORT": str(serving.ray_port),
         "GROUP_FORMATION_TIMEOUT_SECONDS": str(serving.group_formation_timeout_seconds),
         "NCCL_SOCKET_IFNAME": "eth0",
         **(NCCL_RDMA_ENV if serving.rdma else {}),
     }
-    env = [{"name": name, "value": value} for name, value in values.items()]
-    if api_key_secret:
-        env.append({"name": "VLLM_API_KEY",
-                    "valueFrom": {"secretKeyRef": {"name": api_key_secret, "key": API_KEY_SECRET_KEY}}})
-    return env
+    if with_api_key:
+        # A file, not a secretKeyRef: the key stays out of the pod spec's environment and can be rotated.
+        values["API_KEY_FILE"] = f"{API_KEY_DIR}/{API_KEY_SECRET_KEY}"
+    return [{"name": name, "value": value} for name, value in values.items()]
 
 
 def _probes(serving: ServingConfig, role: str) -> dict:
@@ -124,13 +125,19 @@ def pod_template(
     container = {
         "name": "vllm" if role == "leader" else "ray-worker",
         "image": serving.image,
-        "imagePullPolicy": "IfNotPresent",
+        # ACS image caches serve `Always` pulls; with a pinned tag it is no less reproducible.
+        "imagePullPolicy": "Always",
         "command": ["/bin/sh", f"{BOOTSTRAP_DIR}/bootstrap.sh", role],
         "args": vllm_serve_args(serving, model) if role == "leader" else [],
-        "env": _env(serving, api_key_secret if role == "leader" else None),
+        "env": _env(serving, with_api_key=bool(api_key_secret) and role == "leader"),
         "ports": [{"name": "http", "containerPort": serving.port}] if role == "leader" else [],
         # ACS normalises GPU pods to Guaranteed: requests must equal limits.
         "resources": {"requests": amount, "limits": amount},
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            # NCCL over InfiniBand verbs pins memory, which needs IPC_LOCK; nothing else needs a capability.
+            "capabilities": {"drop": ["ALL"], **({"add": ["IPC_LOCK"]} if serving.rdma else {})},
+        },
         "volumeMounts": [
             {"name": "model", "mountPath": model.mount_path, "readOnly": True},
             {"name": "shm", "mountPath": "/dev/shm"},
@@ -138,15 +145,22 @@ def pod_template(
         ],
         **_probes(serving, role),
     }
+    volumes = [
+        {"name": "model", "persistentVolumeClaim": {"claimName": claim_name, "readOnly": True}},
+        # NCCL needs a large /dev/shm; memory-backed, so it counts against the pod's memory.
+        {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": f"{serving.shm_gib}Gi"}},
+        {"name": "bootstrap", "configMap": {"name": f"{serving.name}-bootstrap", "defaultMode": 0o555}},
+    ]
+    if api_key_secret and role == "leader":
+        volumes.append({"name": "api-key", "secret": {"secretName": api_key_secret, "defaultMode": 0o400}})
+        container["volumeMounts"].append({"name": "api-key", "mountPath": API_KEY_DIR, "readOnly": True})
     spec = {
         "containers": [container],
         "enableServiceLinks": False,
-        "volumes": [
-            {"name": "model", "persistentVolumeClaim": {"claimName": claim_name, "readOnly": True}},
-            # NCCL needs a large /dev/shm; memory-backed, so it counts against the pod's memory.
-            {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": f"{serving.shm_gib}Gi"}},
-            {"name": "bootstrap", "configMap": {"name": f"{serving.name}-bootstrap", "defaultMode": 0o555}},
-        ],
+        # vLLM and Ray never call the Kubernetes API.
+        "automountServiceAccountToken": False,
+        "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+        "volumes": volumes,
     }
     if serving.compute_class == "gpu-hpn":
         spec["nodeSelector"] = {"alibabacloud.com/gpu-model-series": serving.gpu_model_series}
@@ -235,6 +249,9 @@ class InferenceService(pulumi.ComponentResource):
                 f"{prefix}instance-charge-type": "PayByCLCU",
                 f"{prefix}ip-version": "ipv4",
             }
+            if service.internet_facing:
+                # The stack config's explicit approval, which the policy pack requires for an internet CLB.
+                annotations[INTERNET_APPROVAL] = "true"
         return k8s.core.v1.Service(
             f"{name}-leader",
             # Not the LWS name: LWS creates a headless Service of exactly that name for its pods.
@@ -254,7 +271,8 @@ class InferenceService(pulumi.ComponentResource):
 
     def _network_policy(self, name, args, opts) -> k8s.networking.v1.NetworkPolicy:
         serving = args.serving
-        group = {"podSelector": {"matchLabels": {LWS_NAME_LABEL: serving.name}}}
+        # Our own template label: present on every pod of the set, and visible to manifest scanners.
+        group = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": serving.name}}}
         allowed = sorted(set(serving.service.allowed_namespaces))
         clients = [{"namespaceSelector": {"matchExpressions": [
             {"key": "kubernetes.io/metadata.name", "operator": "In", "values": allowed},
@@ -263,7 +281,7 @@ class InferenceService(pulumi.ComponentResource):
             f"{name}-ingress",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=f"{serving.name}-ingress", namespace=args.namespace),
             spec=k8s.networking.v1.NetworkPolicySpecArgs(
-                pod_selector={"matchLabels": {LWS_NAME_LABEL: serving.name}},
+                pod_selector=group["podSelector"],
                 policy_types=["Ingress"],
                 ingress=[
                     # Ray and NCCL between the pods of a group, on any port.

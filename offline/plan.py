@@ -35,6 +35,24 @@ def manifest(node: Node) -> dict:
     return {key: _sorted(node.inputs[key]) for key in order}
 
 
+def pod_templates(body: dict) -> list[dict]:
+    """A LeaderWorkerSet's leader and worker templates as Pods, for scanners that do not know the kind."""
+    if body["kind"] != "LeaderWorkerSet":
+        return []
+    metadata = body["metadata"]
+    templates = body["spec"]["leaderWorkerTemplate"]
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {**templates[role]["metadata"], "name": f"{metadata['name']}-{role.removesuffix('Template')}",
+                         "namespace": metadata["namespace"]},
+            "spec": templates[role]["spec"],
+        }
+        for role in ("leaderTemplate", "workerTemplate")
+    ]
+
+
 def graph(run: Run) -> dict:
     return {
         "stack": run.stack,
@@ -63,10 +81,13 @@ def write(run: Run, out_dir: Path) -> Path:
     staging = out_dir / f".{run.stack}.staging"
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "manifests").mkdir(parents=True)
+    (staging / "pod-templates").mkdir()
     (staging / "graph.json").write_text(json.dumps(graph(run), indent=2, sort_keys=True) + "\n")
     for node in filter(is_manifest, run.nodes):
         body = manifest(node)
         (staging / "manifests" / manifest_filename(body)).write_text(yaml.safe_dump(body, sort_keys=False))
+        for pod in pod_templates(body):
+            (staging / "pod-templates" / manifest_filename(pod)).write_text(yaml.safe_dump(pod, sort_keys=False))
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
     return target
@@ -81,7 +102,7 @@ def print_summary(run: Run, stack: StackConfig, target: Path, console: Console) 
         counts.add_row(typ, str(count))
     console.print(counts)
     console.print(_sizing_table(Sizing.of(stack), stack))
-    console.print(f"Plan written to {target}/ (graph.json, manifests/)")
+    console.print(f"Plan written to {target}/ (graph.json, manifests/, pod-templates/)")
 
 
 def _tree(run: Run) -> Tree:

@@ -36,6 +36,7 @@ cat "$STATE/nodes"
     "vllm": """#!/bin/sh
 cat "$STATE/nodes" 2>/dev/null > "$STATE/nodes_at_vllm_start" || echo none > "$STATE/nodes_at_vllm_start"
 printf '%s\\n' "$@" > "$STATE/vllm_args"
+printf '%s' "${VLLM_API_KEY:-}" > "$STATE/vllm_api_key"
 """,
 }
 
@@ -133,3 +134,12 @@ def test_probe_checks_the_groups_ray_cluster(sandbox):
 def test_unknown_role_is_a_usage_error(sandbox):
     result = sandbox.run(["follower"])
     assert result.returncode == 64 and "usage:" in result.stderr
+
+
+def test_leader_hands_the_mounted_api_key_to_vllm_off_the_command_line(sandbox, tmp_path):
+    key_file = tmp_path / "api-key"
+    key_file.write_text("k-123")
+    result = sandbox.run(["leader", "/models/m"], LWS_GROUP_SIZE="1", API_KEY_FILE=str(key_file))
+    assert result.returncode == 0, result.stderr
+    assert sandbox.read("vllm_api_key") == "k-123"
+    assert "k-123" not in sandbox.read("vllm_args") and "k-123" not in result.stderr

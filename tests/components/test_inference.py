@@ -133,23 +133,38 @@ def test_network_policy_admits_the_port_only_from_allowed_namespaces(render):
     run = render("dev", {"serving.service.allowed_namespaces": ["gateway", "apps"]})
     spec = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs["spec"]
     group, api = spec["ingress"]
-    assert group == {"from": [{"podSelector": {"matchLabels": {"leaderworkerset.sigs.k8s.io/name": "deepseek-r1-distill"}}}]}
+    assert group == {"from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "deepseek-r1-distill"}}}]}
     assert api["ports"] == [{"protocol": "TCP", "port": 8000}]
     assert api["from"][1]["namespaceSelector"]["matchExpressions"][0]["values"] == ["apps", "gateway"]
     assert spec["policyTypes"] == ["Ingress"]
 
 
-def test_api_key_reaches_vllm_from_a_secret(rendered):
+def test_api_key_reaches_vllm_from_a_mounted_secret(rendered):
     run = rendered("prod")
     secret = run.one("kubernetes:core/v1:Secret", "deepseek-acs-prod-api-key").inputs
     assert secret["stringData"] == {"api-key": SECRET_MASK}
-    assert env(run, "leader")["VLLM_API_KEY"] == {"secretKeyRef": {"name": "deepseek-r1-api-key", "key": "api-key"}}
-    assert "VLLM_API_KEY" not in env(run, "worker")
+    assert env(run, "leader")["API_KEY_FILE"] == "/var/run/secrets/deepseek-acs/api-key"
+    leader_pod = lws_spec(run)["leaderWorkerTemplate"]["leaderTemplate"]["spec"]
+    assert {"name": "api-key", "secret": {"secretName": "deepseek-r1-api-key", "defaultMode": 0o400}} in leader_pod["volumes"]
+    assert {"name": "api-key", "mountPath": "/var/run/secrets/deepseek-acs", "readOnly": True} in container(run, "leader")["volumeMounts"]
+    assert "API_KEY_FILE" not in env(run, "worker") and "VLLM_API_KEY" not in env(run, "leader")
+    assert "--api-key" not in container(run, "leader")["args"]
+
+
+def test_pods_are_locked_down(rendered):
+    run = rendered("prod")
+    for role in ("leader", "worker"):
+        pod = lws_spec(run)["leaderWorkerTemplate"][f"{role}Template"]["spec"]
+        assert pod["automountServiceAccountToken"] is False
+        assert pod["securityContext"] == {"seccompProfile": {"type": "RuntimeDefault"}}
+        assert container(run, role)["securityContext"] == {
+            "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"], "add": ["IPC_LOCK"]}}
+    assert container(rendered("dev"), "leader")["securityContext"]["capabilities"] == {"drop": ["ALL"]}
 
 
 def test_no_api_key_no_secret(rendered):
     run = rendered("dev")
-    assert "VLLM_API_KEY" not in env(run, "leader")
+    assert "API_KEY_FILE" not in env(run, "leader")
     assert not [node for node in run.of_type("kubernetes:core/v1:Secret") if node.name.endswith("api-key")]
 
 
