@@ -105,13 +105,14 @@ def _path(loc: tuple) -> str:
 
 
 def _fields_at(loc: tuple) -> list[str]:
-    """Field names of the model found by walking `loc` from StackConfig (list indices skipped)."""
+    """Config keys of the model found by walking `loc` from StackConfig (list indices skipped)."""
     model: type[BaseModel] = StackConfig
     for part in loc:
         if isinstance(part, int):
             continue
-        model = _nested_model(model.model_fields[str(part)].annotation)
-    return list(model.model_fields)
+        fields = {field.alias or name: field for name, field in model.model_fields.items()}
+        model = _nested_model(fields[str(part)].annotation)
+    return [field.alias or name for name, field in model.model_fields.items()]
 
 
 def _nested_model(annotation: Any) -> type[BaseModel]:

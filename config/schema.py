@@ -157,6 +157,31 @@ class BucketConfig(Section):
 
 
 # --------------------------------------------------------------------------------------------- model
+class ModelImportConfig(Section):
+    """Copy a pinned revision from a model hub into the bucket, in a Job that runs before the model volume."""
+
+    enabled: bool = Field(False, description="Run the import Job (creates a write-only credential for the prefix).")
+    hub: Literal["modelscope", "huggingface"] = Field("modelscope", description="Where to fetch the model from.")
+    repo: Optional[str] = Field(
+        None, pattern=r"^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$",
+        description="Repository on the hub, 'owner/name'; defaults to the catalogue's id for the chosen hub.",
+    )
+    revision: Optional[str] = Field(
+        None, pattern=r"^[A-Za-z0-9._-]{1,64}$",
+        description="Pinned revision: a commit id or tag, never a moving branch. Required when enabled.",
+    )
+    parallel_files: int = Field(4, ge=1, le=16, description="Files copied at once (memory: parallel x part size).")
+    part_size_mib: int = Field(64, ge=5, le=1024, description="Multipart upload part size; nothing touches disk.")
+    timeout_minutes: int = Field(720, ge=10, le=2880, description="How long `pulumi up` waits for the import.")
+
+    @model_validator(mode="after")
+    def _pinned_revision(self):
+        enforce((not self.enabled or self.revision is not None, "revision", "required when the import is enabled"),
+                (self.revision not in ("main", "master", "HEAD"), "revision",
+                 f"{self.revision!r} is a moving branch; allowed: a commit id or a tag"))
+        return self
+
+
 class ModelConfig(Section):
     """What is served, and where its files sit in the bucket."""
 
@@ -169,6 +194,9 @@ class ModelConfig(Section):
     )
     size_bytes: Optional[int] = Field(
         None, gt=0, description="Bytes of the files vLLM reads; overrides the catalogue, required without it."
+    )
+    import_: ModelImportConfig = Field(
+        default_factory=ModelImportConfig, alias="import", description="Optional import of the model into the bucket."
     )
     files: Optional[list[ObjectPrefix]] = Field(
         None,
@@ -184,8 +212,17 @@ class ModelConfig(Section):
              "set `catalog` to a known model or give `size_bytes` for another model"),
             (self.catalog is not None or self.files is not None, "files",
              "set `catalog` to a known model or list the `files` vLLM reads for another model"),
+            (not self.import_.enabled or self.catalog is not None or self.import_.repo is not None, "import.repo",
+             "required to import a model that is not in the catalogue"),
         )
         return self
+
+    @property
+    def hub_repo(self) -> str:
+        if self.import_.repo:
+            return self.import_.repo
+        entry = CATALOG[self.catalog]
+        return entry.modelscope_id if self.import_.hub == "modelscope" else entry.huggingface_id
 
     @property
     def served_files(self) -> list[str]:
@@ -348,6 +385,21 @@ class ServingConfig(Section):
         return self.gpus_per_pod * self.pods_per_group
 
 
+# --------------------------------------------------------------------------------------------- jobs
+class JobsConfig(Section):
+    """The Python Jobs of the stack: the model import and the smoke test."""
+
+    image: PinnedImage = Field(
+        "python:3.11.14-slim", description="Python image both Jobs run in (mirror it where Docker Hub is slow)."
+    )
+    pip_index_url: str = Field(
+        "https://mirrors.aliyun.com/pypi/simple/", pattern=r"^https://",
+        description="Package index the Jobs install their pinned dependencies from (jobs/requirements.txt).",
+    )
+    smoke_test: bool = Field(True, description="After the workload is Available, send one chat completion.")
+    smoke_test_timeout_minutes: int = Field(15, ge=1, le=120, description="How long `pulumi up` waits for it.")
+
+
 # --------------------------------------------------------------------------------------------- charts
 class FluidChartConfig(Section):
     repository: str = Field(
@@ -400,6 +452,7 @@ class StackConfig(Section):
     storage: StorageConfig = Field(description="How pods read the model.")
     serving: ServingConfig = Field(description="The inference workload.")
     charts: ChartsConfig = Field(default_factory=ChartsConfig, description="Pinned Helm charts.")
+    jobs: JobsConfig = Field(default_factory=JobsConfig, description="The import and smoke-test Jobs.")
     api_key: Optional[SecretStr] = Field(
         None, description="API key clients must send (vLLM `--api-key`). Secret only; required in prod."
     )

@@ -255,3 +255,24 @@ def test_served_files_are_exactly_what_vllm_reads():
     assert len(files) == 7 + 163 and files[7] == "model-00001-of-000163.safetensors" and files[-1] == "model-00163-of-000163.safetensors"
     assert not [name for name in files if ".git" in name]
     assert "other model" in problems("dev", {"model.catalog": None, "model.size_bytes": 10**9})["model.files"]
+
+
+def test_import_needs_a_pinned_revision():
+    assert "required when the import is enabled" in problems("prod", {"model.import": {"enabled": True}})["model.import.revision"]
+    assert "moving branch" in problems("prod", {"model.import": {"enabled": True, "revision": "main"}})["model.import.revision"]
+    model = load("prod", {"model.import": {"enabled": True, "revision": "v1.0"}}).model
+    assert model.import_.enabled and model.hub_repo == "deepseek-ai/DeepSeek-R1"
+
+
+def test_import_keys_are_checked_under_their_config_name():
+    found = problems("prod", {"model.import": {"enabeld": True}})
+    assert "allowed here: enabled, hub" in found["model.import.enabeld"]
+    assert "import" in problems("prod", {"model.imprt": {}})["model.imprt"]
+
+
+def test_import_of_an_uncatalogued_model_names_its_repo():
+    other = {"model.catalog": None, "model.size_bytes": 10**9, "model.files": ["config.json"]}
+    found = problems("dev", {**other, "model.import": {"enabled": True, "revision": "abc"}})
+    assert "model.import.repo" in found
+    loaded = load("dev", {**other, "model.import": {"enabled": True, "revision": "abc", "repo": "me/m"}})
+    assert loaded.model.hub_repo == "me/m"
