@@ -1,8 +1,8 @@
 """deepseek-acs: DeepSeek-R1 served by vLLM on Ray, on a LeaderWorkerSet, on Alibaba Cloud ACS.
 
     network -> ACS cluster -> cluster add-ons (lws, ack-fluid)
-    OSS model store (bucket + read-only credential)
-                                 -> model volume (OSS CSI or Fluid cache) -> inference service
+    OSS model store (bucket + read-only credential) -> [model import Job]
+                                 -> model volume (OSS CSI or Fluid cache) -> inference service -> [smoke test Job]
 """
 
 import pulumi
@@ -11,9 +11,11 @@ import config
 from components.addons import ClusterAddons, ClusterAddonsArgs
 from components.cluster import AcsCluster, AcsClusterArgs
 from components.inference import InferenceService, InferenceServiceArgs
+from components.model_import import ModelImport, ModelImportArgs
 from components.model_store import ModelStore, ModelStoreArgs
 from components.model_volume import ModelVolume, ModelVolumeArgs
 from components.network import Network, NetworkArgs
+from components.smoke_test import SmokeTest, SmokeTestArgs
 
 try:
     stack = config.from_pulumi()
@@ -40,7 +42,30 @@ addons = ClusterAddons(
 )
 store = ModelStore(
     prefix,
-    ModelStoreArgs(config=stack.bucket, model_path=stack.model.path, region=stack.region, principal_prefix=prefix),
+    ModelStoreArgs(
+        config=stack.bucket,
+        model_path=stack.model.path,
+        region=stack.region,
+        principal_prefix=prefix,
+        create_writer=stack.model.import_.enabled,
+    ),
+)
+model_import = (
+    ModelImport(
+        prefix,
+        ModelImportArgs(
+            model=stack.model,
+            jobs=stack.jobs,
+            namespace=addons.workload_namespace,
+            bucket_name=store.bucket_name,
+            region=stack.region,
+            writer_access_key_id=store.writer_access_key_id,
+            writer_access_key_secret=store.writer_access_key_secret,
+            provider=cluster.provider,
+        ),
+    )
+    if stack.model.import_.enabled
+    else None
 )
 volume = ModelVolume(
     prefix,
@@ -55,6 +80,7 @@ volume = ModelVolume(
         access_key_secret=store.reader_access_key_secret,
         provider=cluster.provider,
         fluid_release=addons.fluid_release,
+        after=model_import.ready if model_import else [],
     ),
 )
 api_key = pulumi.Output.secret(stack.api_key.get_secret_value()) if stack.api_key else None
@@ -72,6 +98,23 @@ inference = InferenceService(
         provider=cluster.provider,
     ),
 )
+smoke_test = (
+    SmokeTest(
+        prefix,
+        SmokeTestArgs(
+            serving=stack.serving,
+            model=stack.model,
+            jobs=stack.jobs,
+            namespace=addons.workload_namespace,
+            service_url=inference.service_url,
+            workload=inference.workload,
+            api_key_secret_name=inference.api_key_secret_name,
+            provider=cluster.provider,
+        ),
+    )
+    if stack.jobs.smoke_test
+    else None
+)
 
 pulumi.export("cluster_id", cluster.cluster_id)
 pulumi.export("api_server_endpoint", cluster.api_server_endpoint)
@@ -81,3 +124,5 @@ pulumi.export("model_path", f"oss://{stack.bucket.name}/{stack.model.path}/")
 pulumi.export("service_url", inference.service_url)
 pulumi.export("served_model_name", inference.served_model_name)
 pulumi.export("check_command", inference.check_command)
+if smoke_test:
+    pulumi.export("smoke_test_logs", smoke_test.logs_command)

@@ -186,6 +186,9 @@ class InferenceService(pulumi.ComponentResource):
     served_model_name: str
     check_command: pulumi.Output[str]
     """Paste-ready port-forward + chat completion check."""
+    workload: pulumi.Resource
+    """The LeaderWorkerSet; Available once every group's leader is healthy."""
+    api_key_secret_name: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: InferenceServiceArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("deepseek-acs:inference:InferenceService", name, None, opts)
@@ -215,6 +218,8 @@ class InferenceService(pulumi.ComponentResource):
             depends_on=[args.lws_release, bootstrap, *args.volume_ready, *([api_key_secret] if api_key_secret else [])],
             custom_timeouts=pulumi.CustomTimeouts(create=wait, update=wait),
         )))
+        self.workload = workload
+        self.api_key_secret_name = api_key_secret.metadata.name if api_key_secret else None
         service = self._service(name, args, workload, in_cluster)
         self._network_policy(name, args, in_cluster)
         self.served_model_name = args.model.served_name

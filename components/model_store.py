@@ -18,6 +18,8 @@ class ModelStoreArgs:
     region: str
     principal_prefix: str
     """Prefix of RAM names, unique per stack in the account (e.g. 'deepseek-acs-prod')."""
+    create_writer: bool = False
+    """Also create a write-only credential for the model prefix (the import Job's)."""
 
 
 def reader_policy(bucket: str, prefix: str) -> dict:
@@ -36,6 +38,18 @@ def reader_policy(bucket: str, prefix: str) -> dict:
     }
 
 
+def writer_policy(bucket: str, prefix: str) -> dict:
+    """RAM policy: write objects under `prefix/` (multipart included) and read them back to resume. Nothing else."""
+    return {
+        "Version": "1",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": ["oss:PutObject", "oss:AbortMultipartUpload", "oss:ListParts", "oss:GetObject"],
+            "Resource": [f"acs:oss:*:*:{bucket}/{prefix}/*"],
+        }],
+    }
+
+
 class ModelStore(pulumi.ComponentResource):
     """A private, encrypted, protected bucket (or an existing one) and its least-privilege reader."""
 
@@ -46,6 +60,9 @@ class ModelStore(pulumi.ComponentResource):
     reader_access_key_id: pulumi.Output[str]
     reader_access_key_secret: pulumi.Output[str]
     """Secret."""
+    writer_access_key_id: pulumi.Output[str] | None
+    writer_access_key_secret: pulumi.Output[str] | None
+    """Secret. Only with `create_writer`."""
 
     def __init__(self, name: str, args: ModelStoreArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("deepseek-acs:storage:ModelStore", name, None, opts)
@@ -55,7 +72,16 @@ class ModelStore(pulumi.ComponentResource):
         )
         self.internal_endpoint = f"oss-{args.region}-internal.aliyuncs.com"
         self.model_path = args.model_path
-        self._create_reader(name, args)
+        self.reader_access_key_id, self.reader_access_key_secret = self._principal(
+            name, args, "reader", "read", reader_policy,
+            "Reads the model prefix for the OSS volume / Fluid cache.", f"Read-only access to oss://{args.config.name}/{args.model_path}/",
+        )
+        self.writer_access_key_id = self.writer_access_key_secret = None
+        if args.create_writer:
+            self.writer_access_key_id, self.writer_access_key_secret = self._principal(
+                name, args, "writer", "write", writer_policy,
+                "Writes the model prefix for the import Job.", f"Write access to oss://{args.config.name}/{args.model_path}/",
+            )
         self.register_outputs({
             "bucket_name": self.bucket_name,
             "internal_endpoint": self.internal_endpoint,
@@ -87,34 +113,34 @@ class ModelStore(pulumi.ComponentResource):
         oss.BucketVersioning(f"{name}-versioning", bucket=bucket.bucket, status=config.versioning, opts=keep)
         return bucket.bucket
 
-    def _create_reader(self, name: str, args: ModelStoreArgs) -> None:
+    def _principal(self, name, args, role, verb, policy_for, purpose, scope) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """A RAM user whose only permission is `policy_for(bucket, prefix)`, and its AccessKey (id, secret)."""
         child = pulumi.ResourceOptions(parent=self)
         user = ram.User(
-            f"{name}-reader",
-            name=f"{args.principal_prefix}-model-reader",
-            display_name=f"{args.principal_prefix} model reader",
-            comments="Reads the model prefix for the OSS volume / Fluid cache. Managed by Pulumi.",
+            f"{name}-{role}",
+            name=f"{args.principal_prefix}-model-{role}",
+            display_name=f"{args.principal_prefix} model {role}",
+            comments=f"{purpose} Managed by Pulumi.",
             opts=child,
         )
         policy = ram.Policy(
-            f"{name}-reader-policy",
-            policy_name=f"{args.principal_prefix}-model-read",
-            description=f"Read-only access to oss://{args.config.name}/{args.model_path}/",
-            policy_document=self.bucket_name.apply(lambda bucket: json.dumps(reader_policy(bucket, args.model_path))),
+            f"{name}-{role}-policy",
+            policy_name=f"{args.principal_prefix}-model-{verb}",
+            description=scope,
+            policy_document=self.bucket_name.apply(lambda bucket: json.dumps(policy_for(bucket, args.model_path))),
             opts=child,
         )
         ram.UserPolicyAttachment(
-            f"{name}-reader-policy-attachment",
+            f"{name}-{role}-policy-attachment",
             user_name=user.name,
             policy_name=policy.policy_name,
             policy_type="Custom",
             opts=child,
         )
         key = ram.AccessKey(
-            f"{name}-reader-key",
+            f"{name}-{role}-key",
             user_name=user.name,
             opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["secret"]),
         )
-        self.reader_access_key_id = key.id
         # The provider marks `secret` secret in state; wrapping keeps it secret in every value derived from it.
-        self.reader_access_key_secret = pulumi.Output.secret(key.secret)
+        return key.id, pulumi.Output.secret(key.secret)

@@ -2,7 +2,7 @@
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -30,6 +30,8 @@ class ModelVolumeArgs:
     provider: k8s.Provider
     fluid_release: pulumi.Resource | None = None
     """Required with Fluid: its CRs are created after the operator and deleted before it."""
+    after: list[pulumi.Resource] = field(default_factory=list)
+    """Created first, e.g. the model import: nothing reads the bucket before it holds the model."""
 
 
 class ModelVolume(pulumi.ComponentResource):
@@ -56,12 +58,12 @@ class ModelVolume(pulumi.ComponentResource):
             metadata=k8s.meta.v1.ObjectMetaArgs(name=f"{args.name}-oss-credentials", namespace=args.namespace),
             type="Opaque",
             string_data={id_key: args.access_key_id, secret_key: args.access_key_secret},
-            opts=pulumi.ResourceOptions(parent=self, provider=args.provider),
+            opts=pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=args.after),
         )
 
     def _oss(self, name: str, args: ModelVolumeArgs) -> list[pulumi.Resource]:
         secret = self._credentials(name, args, "akId", "akSecret")
-        in_cluster = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        in_cluster = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=args.after)
         size = f"{math.ceil(args.model.weights_bytes / 2**30)}Gi"  # nominal: OSS enforces no capacity
         volume_name = pulumi.Output.concat(args.namespace, "-", args.name)
         volume = k8s.core.v1.PersistentVolume(
@@ -111,7 +113,9 @@ class ModelVolume(pulumi.ComponentResource):
         cache = args.storage.fluid
         secret = self._credentials(name, args, "fs.oss.accessKeyId", "fs.oss.accessKeySecret")
         timeouts = pulumi.CustomTimeouts(create=f"{cache.load_timeout_minutes}m", update=f"{cache.load_timeout_minutes}m")
-        after_operator = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[args.fluid_release])
+        after_operator = pulumi.ResourceOptions(
+            parent=self, provider=args.provider, depends_on=[args.fluid_release, *args.after]
+        )
 
         def meta(object_name: str, wait_for: str | None = None) -> ObjectMeta:
             return ObjectMeta(object_name, args.namespace, annotations={WAIT_FOR: wait_for} if wait_for else {})

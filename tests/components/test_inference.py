@@ -74,7 +74,7 @@ def test_group_policies_cannot_deadlock_and_recreate_the_group(rendered):
 
 def test_pods_start_through_the_projects_bootstrap_script(rendered):
     run = rendered("prod")
-    configmap = run.one("kubernetes:core/v1:ConfigMap").inputs
+    configmap = run.one("kubernetes:core/v1:ConfigMap", "deepseek-acs-prod-bootstrap").inputs
     assert configmap["data"]["bootstrap.sh"].startswith("#!/bin/sh")
     for role in ("leader", "worker"):
         assert container(run, role)["command"] == ["/bin/sh", "/opt/deepseek-acs/bootstrap.sh", role]
@@ -101,7 +101,7 @@ def test_probes_fit_a_long_model_load(rendered):
 def test_acs_labels_never_in_selectors(rendered, each_stack):
     run = rendered(each_stack)
     selectors = [run.one(SERVICE).inputs["spec"]["selector"],
-                 run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs["spec"]["podSelector"]["matchLabels"]]
+                 *[node.inputs["spec"]["podSelector"]["matchLabels"] for node in run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")]]
     for selector in selectors:
         assert not [key for key in selector if key.startswith("alibabacloud.com/")]
 
@@ -131,7 +131,7 @@ def test_internal_load_balancer_option(render):
 
 def test_network_policy_admits_the_port_only_from_allowed_namespaces(render):
     run = render("dev", {"serving.service.allowed_namespaces": ["gateway", "apps"]})
-    spec = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs["spec"]
+    spec = run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deepseek-acs-dev-ingress").inputs["spec"]
     group, api = spec["ingress"]
     assert group == {"from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "deepseek-r1-distill"}}}]}
     assert api["ports"] == [{"protocol": "TCP", "port": 8000}]

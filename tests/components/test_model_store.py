@@ -2,7 +2,7 @@
 
 import json
 
-from components.model_store import reader_policy
+from components.model_store import reader_policy, writer_policy
 from offline.engine import SECRET_MASK
 
 BUCKET_SETTINGS = (
@@ -11,6 +11,15 @@ BUCKET_SETTINGS = (
     "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption",
     "alicloud:oss/bucketVersioning:BucketVersioning",
 )
+
+
+def principal(run, role: str, typ: str, suffix: str = ""):
+    """The reader's or writer's RAM resource of that type."""
+    return run.one(typ, f"deepseek-acs-{run.stack}-{role}{suffix}")
+
+
+def policy_document(run, role: str) -> dict:
+    return json.loads(principal(run, role, "alicloud:ram/policy:Policy", "-policy").inputs["policyDocument"])
 
 
 def test_bucket_is_private_blocked_and_encrypted(rendered):
@@ -36,8 +45,7 @@ def test_protection_follows_config(render):
 
 
 def test_reader_policy_grants_only_read_on_the_model_prefix(rendered):
-    run = rendered("prod")
-    document = json.loads(run.one("alicloud:ram/policy:Policy").inputs["policyDocument"])
+    document = policy_document(rendered("prod"), "reader")
     actions = sorted(action for statement in document["Statement"] for action in statement["Action"])
     assert actions == ["oss:GetObject", "oss:ListObjects"]
     assert all(statement["Effect"] == "Allow" for statement in document["Statement"])
@@ -55,19 +63,19 @@ def test_reader_policy_has_no_wildcard_beyond_the_prefix():
 
 def test_reader_user_gets_the_policy_and_a_key(rendered):
     run = rendered("prod")
-    attachment = run.one("alicloud:ram/userPolicyAttachment:UserPolicyAttachment")
+    attachment = principal(run, "reader", "alicloud:ram/userPolicyAttachment:UserPolicyAttachment", "-policy-attachment")
     assert attachment.inputs["policyType"] == "Custom"
-    assert attachment.inputs["policyName"] == run.one("alicloud:ram/policy:Policy").inputs["policyName"]
-    assert attachment.inputs["userName"] == run.one("alicloud:ram/user:User").inputs["name"] == "deepseek-acs-prod-model-reader"
-    key = run.one("alicloud:ram/accessKey:AccessKey")
-    assert key.inputs["userName"] == "deepseek-acs-prod-model-reader"
+    assert attachment.inputs["policyName"] == principal(run, "reader", "alicloud:ram/policy:Policy", "-policy").inputs["policyName"]
+    user = principal(run, "reader", "alicloud:ram/user:User")
+    assert attachment.inputs["userName"] == user.inputs["name"] == "deepseek-acs-prod-model-reader"
+    assert principal(run, "reader", "alicloud:ram/accessKey:AccessKey", "-key").inputs["userName"] == "deepseek-acs-prod-model-reader"
 
 
 def test_existing_bucket_is_not_managed_but_still_gets_a_scoped_reader(render):
     run = render("prod", {"bucket.existing": True})
     for typ in ("alicloud:oss/bucket:Bucket", *BUCKET_SETTINGS):
         assert not run.of_type(typ), typ
-    document = json.loads(run.one("alicloud:ram/policy:Policy").inputs["policyDocument"])
+    document = policy_document(run, "reader")
     assert document["Statement"][0]["Resource"] == ["acs:oss:*:*:deepseek-acs-prod-models/models/DeepSeek-R1/*"]
     assert run.outputs["bucket_name"] == "deepseek-acs-prod-models"
 
@@ -77,3 +85,17 @@ def test_no_plaintext_access_key_secret_in_the_graph(rendered, each_stack):
     text = json.dumps([node.inputs for node in run.nodes]) + json.dumps(run.outputs)
     assert "mock-access-key-secret" not in text
     assert SECRET_MASK in text
+
+
+def test_writer_exists_only_when_the_model_is_imported(rendered):
+    assert [node.name for node in rendered("dev").of_type("alicloud:ram/user:User")] == ["deepseek-acs-dev-reader"]
+    assert principal(rendered("prod"), "writer", "alicloud:ram/user:User").inputs["name"] == "deepseek-acs-prod-model-writer"
+
+
+def test_writer_policy_writes_only_under_the_model_prefix(rendered):
+    document = policy_document(rendered("prod"), "writer")
+    assert document == writer_policy("deepseek-acs-prod-models", "models/DeepSeek-R1")
+    (statement,) = document["Statement"]
+    assert statement["Resource"] == ["acs:oss:*:*:deepseek-acs-prod-models/models/DeepSeek-R1/*"]
+    assert sorted(statement["Action"]) == ["oss:AbortMultipartUpload", "oss:GetObject", "oss:ListParts", "oss:PutObject"]
+    assert not [action for action in statement["Action"] if "*" in action or "Delete" in action]
