@@ -201,9 +201,10 @@ class InferenceService(pulumi.ComponentResource):
             opts=in_cluster,
         )
         api_key_secret = self._api_key_secret(name, args, in_cluster)
+        self.api_key_secret_name = api_key_secret.metadata.name if api_key_secret else None
         template = {
             role: pod_template(serving, args.model, role, args.claim_name, args.volume_pod_labels,
-                               api_key_secret.metadata.name if api_key_secret else None)
+                               self.api_key_secret_name)
             for role in ("leader", "worker")
         }
         wait = f"{serving.ready_timeout_minutes}m"
@@ -219,7 +220,6 @@ class InferenceService(pulumi.ComponentResource):
             custom_timeouts=pulumi.CustomTimeouts(create=wait, update=wait),
         )))
         self.workload = workload
-        self.api_key_secret_name = api_key_secret.metadata.name if api_key_secret else None
         service = self._service(name, args, workload, in_cluster)
         self._network_policy(name, args, in_cluster)
         self.served_model_name = args.model.served_name
@@ -232,7 +232,9 @@ class InferenceService(pulumi.ComponentResource):
         )
         self.register_outputs({"service_url": self.service_url, "served_model_name": self.served_model_name})
 
-    def _api_key_secret(self, name, args, opts) -> k8s.core.v1.Secret | None:
+    def _api_key_secret(
+        self, name: str, args: InferenceServiceArgs, opts: pulumi.ResourceOptions
+    ) -> k8s.core.v1.Secret | None:
         if args.api_key is None:
             return None
         return k8s.core.v1.Secret(
@@ -243,7 +245,9 @@ class InferenceService(pulumi.ComponentResource):
             opts=opts,
         )
 
-    def _service(self, name, args, workload, opts) -> k8s.core.v1.Service:
+    def _service(
+        self, name: str, args: InferenceServiceArgs, workload: pulumi.Resource, opts: pulumi.ResourceOptions
+    ) -> k8s.core.v1.Service:
         serving = args.serving
         service = serving.service
         annotations = {}
@@ -274,7 +278,9 @@ class InferenceService(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[workload])),
         )
 
-    def _network_policy(self, name, args, opts) -> k8s.networking.v1.NetworkPolicy:
+    def _network_policy(
+        self, name: str, args: InferenceServiceArgs, opts: pulumi.ResourceOptions
+    ) -> k8s.networking.v1.NetworkPolicy:
         serving = args.serving
         # Our own template label: present on every pod of the set, and visible to manifest scanners.
         group = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": serving.name}}}
@@ -282,6 +288,8 @@ class InferenceService(pulumi.ComponentResource):
         clients = [{"namespaceSelector": {"matchExpressions": [
             {"key": "kubernetes.io/metadata.name", "operator": "In", "values": allowed},
         ]}}] if allowed else []
+        # Load-balancer clients arrive from outside the cluster: admitted by network, nothing wider.
+        clients += [{"ipBlock": {"cidr": str(cidr)}} for cidr in serving.service.allowed_cidrs]
         return k8s.networking.v1.NetworkPolicy(
             f"{name}-ingress",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=f"{serving.name}-ingress", namespace=args.namespace),

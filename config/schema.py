@@ -298,11 +298,22 @@ class ServiceConfig(Section):
         description="Namespaces whose pods may reach the serving port (NetworkPolicy); the service's own "
         "namespace is always allowed.",
     )
+    allowed_cidrs: list[IPv4Network] = Field(
+        default_factory=list,
+        description="LoadBalancer only: client networks the NetworkPolicy admits on the serving port (e.g. the "
+        "VPC CIDR for an intranet load balancer).",
+    )
 
     @model_validator(mode="after")
     def _internet_only_for_lb(self):
-        enforce((not self.internet_facing or self.type == "LoadBalancer", "internet_facing",
-                 "only a LoadBalancer can be internet-facing"))
+        enforce(
+            (not self.internet_facing or self.type == "LoadBalancer", "internet_facing",
+             "only a LoadBalancer can be internet-facing"),
+            (self.type != "LoadBalancer" or bool(self.allowed_cidrs), "allowed_cidrs",
+             "a LoadBalancer needs the client networks its NetworkPolicy admits, e.g. ['10.0.0.0/16']"),
+            (self.type == "LoadBalancer" or not self.allowed_cidrs, "allowed_cidrs",
+             "only used with a LoadBalancer; in-cluster clients are admitted by namespace"),
+        )
         return self
 
 

@@ -199,7 +199,8 @@ def test_prod_requires_deletion_protection_and_a_kept_bucket():
 
 def test_internet_facing_service_needs_a_load_balancer_and_an_api_key():
     assert "serving.service.internet_facing" in problems("dev", {"serving.service.internet_facing": True})
-    lb = {"serving.service.type": "LoadBalancer", "serving.service.internet_facing": True}
+    lb = {"serving.service.type": "LoadBalancer", "serving.service.internet_facing": True,
+          "serving.service.allowed_cidrs": ["0.0.0.0/0"]}
     assert "an internet-facing endpoint requires an API key" in problems("dev", lb)["serving.service.internet_facing"]
 
 
@@ -276,3 +277,10 @@ def test_import_of_an_uncatalogued_model_names_its_repo():
     assert "model.import.repo" in found
     loaded = load("dev", {**other, "model.import": {"enabled": True, "revision": "abc", "repo": "me/m"}})
     assert loaded.model.hub_repo == "me/m"
+
+
+def test_load_balancer_needs_its_client_networks():
+    found = problems("dev", {"serving.service.type": "LoadBalancer"})
+    assert "client networks" in found["serving.service.allowed_cidrs"]
+    assert "only used with a LoadBalancer" in problems("dev", {"serving.service.allowed_cidrs": ["10.0.0.0/8"]})[
+        "serving.service.allowed_cidrs"]

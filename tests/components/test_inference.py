@@ -122,11 +122,19 @@ def test_service_fronts_the_leaders_only_under_another_name(rendered):
 
 
 def test_internal_load_balancer_option(render):
-    run = render("dev", {"serving.service.type": "LoadBalancer"})
+    run = render("dev", {"serving.service.type": "LoadBalancer", "serving.service.allowed_cidrs": ["192.168.0.0/16"]})
     service = run.one(SERVICE).inputs
     assert service["spec"]["type"] == "LoadBalancer"
     assert service["metadata"]["annotations"][
         "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"] == "intranet"
+
+
+def test_load_balancer_clients_are_admitted_by_network_only(render):
+    changes = {"serving.service.type": "LoadBalancer", "serving.service.allowed_cidrs": ["192.168.0.0/16"]}
+    spec = render("dev", changes).one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deepseek-acs-dev-ingress").inputs["spec"]
+    api = spec["ingress"][1]
+    assert api["from"] == [{"podSelector": {}}, {"ipBlock": {"cidr": "192.168.0.0/16"}}]
+    assert api["ports"] == [{"protocol": "TCP", "port": 8000}]
 
 
 def test_network_policy_admits_the_port_only_from_allowed_namespaces(render):

@@ -110,7 +110,7 @@ def test_prod_without_api_key_is_refused(rendered):
 
 def test_stack_that_allows_internet_facing_passes_every_rule():
     changes = {"api_key": stackfile.SECRET_PLACEHOLDER, "serving.service.type": "LoadBalancer",
-               "serving.service.internet_facing": True}
+               "serving.service.internet_facing": True, "serving.service.allowed_cidrs": ["0.0.0.0/0"]}
     config, secret_keys = changed_config("dev", changes)
     run = engine.run("dev", config, [*secret_keys, "deepseek-acs:api_key"])
     annotations = service(run)["metadata"]["annotations"]
