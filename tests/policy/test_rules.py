@@ -129,4 +129,15 @@ def test_approved_internet_load_balancer_passes(rendered):
 @pytest.mark.parametrize(("image", "pinned"), [("a/b:v1", True), ("a/b", False), ("a/b:latest", False),
                                                ("reg:5000/a/b", False), ("a/b@sha256:" + "0" * 64, True)])
 def test_image_pinning(image, pinned):
+    """The pack runs standalone, so it keeps its own copy of the config's pinning rule; both must agree."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from config.types import PinnedImage
+
     assert rules.is_pinned(image) is pinned
+    try:
+        TypeAdapter(PinnedImage).validate_python(image)
+        config_accepts = True
+    except ValidationError:
+        config_accepts = False
+    assert config_accepts is pinned
