@@ -96,7 +96,7 @@ class OssMount:
     """`oss://<bucket>/<prefix>/`."""
     endpoint: str
     """Internal OSS endpoint; the Jindo engine fails without one."""
-    secret_name: str
+    secret_name: pulumi.Input[str]
     """Secret with keys `fs.oss.accessKeyId` and `fs.oss.accessKeySecret` (names Jindo requires)."""
     name: str = "model"
     path: str = "/"

@@ -124,7 +124,7 @@ class ModelVolume(pulumi.ComponentResource):
         mount_point = pulumi.Output.concat("oss://", args.bucket_name, f"/{args.model.path}/")
         dataset = Dataset(
             meta(args.name, "jsonpath={.status.phase}=Bound"),
-            mount=OssMount(mount_point=mount_point, endpoint=args.endpoint, secret_name=f"{args.name}-oss-credentials"),
+            mount=OssMount(mount_point=mount_point, endpoint=args.endpoint, secret_name=secret.metadata.name),
         ).declare(
             f"{name}-dataset",
             pulumi.ResourceOptions.merge(after_operator, pulumi.ResourceOptions(depends_on=[secret], custom_timeouts=timeouts)),

@@ -1,7 +1,7 @@
 """Known models: where to fetch them and how big they are on disk.
 
 The sizes drive the sizing rules (weights per GPU, cache capacity), so a stack that serves another model
-sets `model.size_bytes` (and `model.shards`) itself instead of extending this file.
+sets `model.size_bytes` and `model.files` itself instead of extending this file.
 """
 
 from dataclasses import dataclass

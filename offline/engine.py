@@ -217,6 +217,5 @@ async def _resolve_exports() -> dict[str, Any]:
     resolved = {}
     for key in sorted(exports):
         output = pulumi.Output.from_input(exports[key])
-        secret = await output.is_secret()
-        resolved[key] = SECRET_MASK if secret else mask_secrets(await output.future())
+        resolved[key] = mask_secrets(await output.future(), secret=await output.is_secret())
     return resolved

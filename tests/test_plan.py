@@ -51,6 +51,19 @@ def test_same_config_gives_a_byte_identical_plan(tmp_path, each_stack):
     assert first == second
 
 
+def test_lws_pod_templates_are_written_as_pods_for_scanners(tmp_path, rendered):
+    target = render_to(tmp_path, "prod")
+    lws = rendered("prod").one("kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet").inputs
+    for role in ("leader", "worker"):
+        pod = yaml.safe_load((target / "pod-templates" / f"pod-deepseek-deepseek-r1-{role}.yaml").read_text())
+        template = lws["spec"]["leaderWorkerTemplate"][f"{role}Template"]
+        assert (pod["apiVersion"], pod["kind"], pod["metadata"]["namespace"]) == ("v1", "Pod", "deepseek")
+        assert pod["spec"] == template["spec"]
+        assert pod["metadata"]["labels"] == template["metadata"]["labels"]
+    assert sorted(path.name for path in (target / "pod-templates").iterdir()) == [
+        "pod-deepseek-deepseek-r1-leader.yaml", "pod-deepseek-deepseek-r1-worker.yaml"]
+
+
 def test_manifest_names_follow_kind_namespace_name():
     assert plan.manifest_filename({"kind": "Service", "metadata": {"name": "A", "namespace": "NS"}}) == "service-ns-a.yaml"
     assert plan.manifest_filename({"kind": "PersistentVolume", "metadata": {"name": "pv"}}) == "persistentvolume-cluster-pv.yaml"
