@@ -25,10 +25,15 @@ except config.ConfigError as error:
 
 prefix = f"deepseek-acs-{pulumi.get_stack()}"
 
-network = Network(prefix, NetworkArgs(config=stack.network))
+# A reused cluster brings its own network: nothing of the network is created (or billed) then.
+network = Network(prefix, NetworkArgs(config=stack.network)) if stack.network else None
 cluster = AcsCluster(
     prefix,
-    AcsClusterArgs(config=stack.cluster, vswitch_ids=network.vswitch_ids, network_ready=network.egress_ready),
+    AcsClusterArgs(
+        config=stack.cluster,
+        vswitch_ids=network.vswitch_ids if network else [],
+        network_ready=network.egress_ready if network else [],
+    ),
 )
 addons = ClusterAddons(
     prefix,

@@ -5,9 +5,10 @@ import typing
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from .schema import RuleViolations, StackConfig
+from .schema import StackConfig
+from .validation import Issue, validate
 
 NAMESPACE = "deepseek-acs"
 REGION_KEY = "alicloud:region"
@@ -42,10 +43,8 @@ def load(raw: Mapping[str, Any], secret_keys: Collection[str], stack: str) -> St
         data[name] = _decode(value)
     if REGION_KEY in raw:
         data["region"] = raw[REGION_KEY]
-    try:
-        config = StackConfig.model_validate(data)
-    except ValidationError as error:
-        problems.extend(problem for detail in error.errors() for problem in _describe(detail))
+    config, issues = validate(StackConfig, data)
+    problems.extend(_describe(issue) for issue in issues)
     if problems:
         raise ConfigError(stack, problems)
     return config
@@ -80,22 +79,13 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def _describe(detail: dict) -> list[tuple[str, str]]:
-    loc = tuple(detail["loc"])
-    cause = detail.get("ctx", {}).get("error")
-    if isinstance(cause, RuleViolations):
-        return [(_path(loc + tuple(sub.split("."))), message) for sub, message in cause.violations]
-    kind = detail["type"]
-    if kind == "extra_forbidden":
-        allowed = ", ".join(_fields_at(loc[:-1]))
-        return [(_path(loc), f"unknown key; allowed here: {allowed}")]
-    if kind == "missing":
-        return [(_path(loc), "required, not set")]
-    message = detail["msg"].removeprefix("Value error, ")
-    shown = loc[:1] != ("api_key",) and not isinstance(detail.get("input"), (dict, list))
-    if shown and kind not in ("value_error",):
-        message += f" (got {detail['input']!r})"
-    return [(_path(loc), message)]
+def _describe(issue: Issue) -> tuple[str, str]:
+    path = _path(issue.loc)
+    if issue.kind == "extra_forbidden":
+        return path, f"unknown key; allowed here: {', '.join(_fields_at(issue.loc[:-1]))}"
+    shown = issue.loc[:1] != ("api_key",) and issue.kind not in ("rule", "value_error", "missing") \
+        and not isinstance(issue.input, (dict, list))
+    return path, issue.message + (f" (got {issue.input!r})" if shown else "")
 
 
 def _path(loc: tuple) -> str:

@@ -20,16 +20,15 @@ class Sizing:
     """GPU memory x vLLM's gpu_memory_utilization."""
     weights_budget_per_gpu_bytes: float
     """Usable memory less the share kept free for the KV cache."""
-    cache_capacity_bytes: float
+    cache_capacity_bytes: float = 0.0
     """Fluid: workers x tier quota x high watermark (0 without Fluid)."""
-    cache_needed_bytes: int
+    cache_needed_bytes: int = 0
 
     @classmethod
-    def of(cls, stack) -> "Sizing":
-        serving, fluid = stack.serving, stack.storage.fluid
-        weights = stack.model.weights_bytes
+    def weights(cls, model, serving) -> "Sizing":
+        """The GPU side alone (what the weights rule reads)."""
+        weights = model.weights_bytes
         usable = serving.gpu_memory_gib * GIB * serving.gpu_memory_utilization
-        capacity = fluid.workers * fluid.tier_quota_gib * GIB * fluid.high_watermark if stack.uses_fluid else 0.0
         return cls(
             gpus_per_group=serving.total_gpus,
             total_gpus=serving.total_gpus * serving.replicas,
@@ -37,6 +36,13 @@ class Sizing:
             weights_per_gpu_bytes=weights / (serving.tensor_parallel * serving.pipeline_parallel),
             usable_gpu_bytes=usable,
             weights_budget_per_gpu_bytes=usable * (1 - serving.min_kv_cache_fraction),
-            cache_capacity_bytes=capacity,
-            cache_needed_bytes=weights if stack.uses_fluid else 0,
         )
+
+    @classmethod
+    def of(cls, stack) -> "Sizing":
+        gpu = cls.weights(stack.model, stack.serving)
+        if not stack.uses_fluid:
+            return gpu
+        fluid = stack.storage.fluid
+        capacity = fluid.workers * fluid.tier_quota_gib * GIB * fluid.high_watermark
+        return cls(**{**gpu.__dict__, "cache_capacity_bytes": capacity, "cache_needed_bytes": gpu.weights_bytes})

@@ -50,7 +50,7 @@ def test_stack_files_forbid_the_default_kubernetes_provider(each_stack):
 
 
 def test_existing_cluster_is_reused_and_its_id_flows_through(render):
-    run = render("prod", {"cluster.existing_cluster_id": "c0123456789abcdef"})
+    run = render("prod", {"cluster.existing_cluster_id": "c0123456789abcdef", "network": None})
     assert not run.of_type("alicloud:cs/managedKubernetes:ManagedKubernetes")
     assert run.one("pulumi:providers:kubernetes").inputs["clusterIdentifier"] == "c0123456789abcdef"
     assert run.outputs["cluster_id"] == "c0123456789abcdef"

@@ -1,0 +1,19 @@
+"""The stack configuration schema, one module per section. `StackConfig` is the whole stack."""
+
+from .base import Problem, Section, rule, violations
+from .bucket import BucketConfig
+from .charts import ChartsConfig, FluidChartConfig, LwsChartConfig
+from .cluster import ClusterConfig
+from .jobs import JobsConfig
+from .model import ModelConfig, ModelImportConfig
+from .network import NetworkConfig, VSwitchSpec
+from .serving import OWNED_VLLM_FLAGS, ServiceConfig, ServingConfig
+from .stack import StackConfig
+from .storage import FluidCacheConfig, OssVolumeConfig, StorageConfig
+
+__all__ = [
+    "BucketConfig", "ChartsConfig", "ClusterConfig", "FluidCacheConfig", "FluidChartConfig", "JobsConfig",
+    "LwsChartConfig", "ModelConfig", "ModelImportConfig", "NetworkConfig", "OWNED_VLLM_FLAGS", "OssVolumeConfig",
+    "Problem", "Section", "ServiceConfig", "ServingConfig", "StackConfig", "StorageConfig", "VSwitchSpec", "rule",
+    "violations",
+]
