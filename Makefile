@@ -1,39 +1,58 @@
 # Two commands on a fresh machine with Python 3.11+ and make: `make plan` and `make test`.
+#
+# `make plan STACK=<name>` renders Pulumi.<name>.yaml offline into build/plan/<name>/. The stack name reaches the
+# program as an environment variable, never as shell text, and the program checks it against Pulumi's rules.
+# GNU make itself exits 0 or 2; the program's own status is in make's last line ("Error 2": a configuration
+# error, "Error 1": anything else). `.venv/bin/python -m offline plan --stack <name>` returns it directly.
 PYTHON ?= python3
 STACK ?= dev
+# $(value ...) takes the name as written: a `$(shell ...)` in it is text, not a command.
+export PLAN_STACK := $(value STACK)
+unexport STACK
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
+PLAN_INSTALLED := $(VENV)/.installed-plan
+TEST_INSTALLED := $(VENV)/.installed-test
+PIP := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar on
 
 CI_VENV := .venv-ci
 CI_INSTALLED := $(CI_VENV)/.installed
 
-.PHONY: plan plan-all test scan lint-workflows clean
+.PHONY: plan plan-all test test-long benchmark diff scan lint-workflows clean python-version
 
-# The same .venv Pulumi itself uses (Pulumi.yaml: toolchain pip, virtualenv .venv).
-$(INSTALLED): pyproject.toml requirements.txt
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "deepseek-acs needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo 'missing')." >&2; \
+		echo "Install Python 3.11+ or point make at one: make plan PYTHON=python3.12" >&2; exit 1; }
+
+# The same .venv Pulumi itself uses (Pulumi.yaml: toolchain pip, virtualenv .venv). Rendering needs the program's
+# dependencies only; the test toolchain comes with `make test`.
+$(PLAN_INSTALLED): pyproject.toml requirements.txt | python-version
+	@echo "Installing the program's dependencies into $(VENV) (first run only)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[test]'
-	touch $@
+	$(PIP) .
+	@touch $@
+
+$(TEST_INSTALLED): pyproject.toml $(PLAN_INSTALLED)
+	@echo "Installing the test toolchain into $(VENV) (first run only)..."
+	$(PIP) '.[test]'
+	@touch $@
 
 ## Render one stack offline under Pulumi's mock engine: build/plan/$(STACK)/
-plan: $(INSTALLED)
-	$(BIN)/python -m offline plan --stack $(STACK)
+plan: python-version $(PLAN_INSTALLED)
+	@$(BIN)/python -m offline plan --stack "$$PLAN_STACK"
 
 ## Render every Pulumi.<stack>.yaml in the project root.
-plan-all: $(INSTALLED)
-	@set -e; for file in Pulumi.*.yaml; do \
-		stack=$${file#Pulumi.}; stack=$${stack%.yaml}; \
-		$(BIN)/python -m offline plan --stack $$stack; \
-	done
+plan-all: python-version $(PLAN_INSTALLED)
+	@$(BIN)/python -m offline plan --all
 
-test: $(INSTALLED)
+test: python-version $(TEST_INSTALLED)
 	$(BIN)/python -m pytest
 
-$(CI_INSTALLED): requirements-ci.txt
+$(CI_INSTALLED): requirements-ci.txt | python-version
 	$(PYTHON) -m venv $(CI_VENV)
 	$(CI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-ci.txt
-	touch $@
+	@touch $@
 
 ## Security scan of every stack's rendered objects (skips and their reasons: .checkov.yaml).
 scan: plan-all $(CI_INSTALLED)

@@ -31,6 +31,7 @@ cluster = AcsCluster(
     prefix,
     AcsClusterArgs(
         config=stack.cluster,
+        kubeconfig_ttl_minutes=stack.kubeconfig_ttl_minutes,
         vswitch_ids=network.vswitch_ids if network else [],
         network_ready=network.egress_ready if network else [],
     ),

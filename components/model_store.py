@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_alicloud import oss, ram
 
+from config.platform.oss import INTERNAL_ENDPOINT, KMS_ACTIONS
 from config.schema import BucketConfig
 
 
@@ -22,32 +23,59 @@ class ModelStoreArgs:
     """Also create a write-only credential for the model prefix (the import Job's)."""
 
 
-def reader_policy(bucket: str, prefix: str) -> dict:
-    """RAM policy: read the objects under `prefix/` and list only that prefix. Nothing else."""
-    return {
-        "Version": "1",
-        "Statement": [
-            {"Effect": "Allow", "Action": ["oss:GetObject"], "Resource": [f"acs:oss:*:*:{bucket}/{prefix}/*"]},
-            {
-                "Effect": "Allow",
-                "Action": ["oss:ListObjects"],
-                "Resource": [f"acs:oss:*:*:{bucket}"],
-                "Condition": {"StringLike": {"oss:Prefix": [f"{prefix}/", f"{prefix}/*"]}},
-            },
-        ],
-    }
+def reader_policy(bucket: str, prefix: str, kms: bool = False) -> dict:
+    """RAM policy: read the objects under `prefix/` and list only that prefix. Nothing else.
 
-
-def writer_policy(bucket: str, prefix: str) -> dict:
-    """RAM policy: write objects under `prefix/` (multipart included) and read them back to resume. Nothing else."""
-    return {
-        "Version": "1",
-        "Statement": [{
+    Mount-time checks are covered too: ossfs lists `prefix/`; Hadoop-style clients (JindoFS) may HEAD the bare
+    prefix key and ask for the bucket's info."""
+    statements = [
+        {"Effect": "Allow", "Action": ["oss:GetObject"],
+         "Resource": [f"acs:oss:*:*:{bucket}/{prefix}", f"acs:oss:*:*:{bucket}/{prefix}/*"]},
+        {
             "Effect": "Allow",
-            "Action": ["oss:PutObject", "oss:AbortMultipartUpload", "oss:ListParts", "oss:GetObject"],
-            "Resource": [f"acs:oss:*:*:{bucket}/{prefix}/*"],
-        }],
-    }
+            "Action": ["oss:ListObjects"],
+            "Resource": [f"acs:oss:*:*:{bucket}"],
+            "Condition": {"StringLike": {"oss:Prefix": [prefix, f"{prefix}/", f"{prefix}/*"]}},
+        },
+        {"Effect": "Allow", "Action": ["oss:GetBucketInfo"], "Resource": [f"acs:oss:*:*:{bucket}"]},
+    ]
+    return {"Version": "1", "Statement": statements + _kms_statements(kms, ["kms:Decrypt"])}
+
+
+def writer_policy(bucket: str, prefix: str, kms: bool = False) -> dict:
+    """RAM policy: write objects under `prefix/` (multipart included) and read them back to resume. Nothing else."""
+    statements = [{
+        "Effect": "Allow",
+        "Action": ["oss:PutObject", "oss:AbortMultipartUpload", "oss:ListParts", "oss:GetObject"],
+        "Resource": [f"acs:oss:*:*:{bucket}/{prefix}/*"],
+    }]
+    return {"Version": "1", "Statement": statements + _kms_statements(kms, list(KMS_ACTIONS.value))}
+
+
+def _kms_statements(kms: bool, actions: list[str]) -> list[dict]:
+    """With SSE-KMS, OSS uses the caller's KMS permissions to encrypt on write and decrypt on read."""
+    return [{"Effect": "Allow", "Action": actions, "Resource": ["*"]}] if kms else []
+
+
+def lifecycle_rules(config: BucketConfig) -> list[oss.BucketLifecycleRuleArgs]:
+    """Abandoned multipart uploads (a killed import) and, with versioning, old versions of overwritten shards
+    would otherwise be billed forever."""
+    rules = [oss.BucketLifecycleRuleArgs(
+        id="abort-incomplete-multipart-uploads", enabled=True, prefix="",
+        abort_multipart_uploads=[oss.BucketLifecycleRuleAbortMultipartUploadArgs(days=config.abort_multipart_days)],
+    )]
+    if config.versioning == "Enabled":
+        rules.append(oss.BucketLifecycleRuleArgs(
+            id="expire-noncurrent-versions", enabled=True, prefix="",
+            noncurrent_version_expirations=[
+                oss.BucketLifecycleRuleNoncurrentVersionExpirationArgs(days=config.noncurrent_version_days)],
+        ))
+    return rules
+
+
+BUCKET_SETTINGS_OWNED_ELSEWHERE = ["acl", "serverSideEncryptionRule", "versioning"]
+"""Inline attributes of `oss.Bucket` that split resources own. The provider's documentation requires
+ignore_changes for them: after a refresh the Bucket would otherwise reset them (DeleteBucketEncryption)."""
 
 
 class ModelStore(pulumi.ComponentResource):
@@ -70,7 +98,7 @@ class ModelStore(pulumi.ComponentResource):
         self.bucket_name = (
             pulumi.Output.from_input(config.name) if config.existing else self._create_bucket(name, config)
         )
-        self.internal_endpoint = f"oss-{args.region}-internal.aliyuncs.com"
+        self.internal_endpoint = INTERNAL_ENDPOINT.value.format(region=args.region)
         self.model_path = args.model_path
         self.reader_access_key_id, self.reader_access_key_secret = self._principal(
             name, args, "reader", "read", reader_policy,
@@ -99,7 +127,9 @@ class ModelStore(pulumi.ComponentResource):
             bucket=config.name,
             storage_class="Standard",
             tags={"purpose": "model-weights", "managed-by": "pulumi"},
-            opts=keep,
+            lifecycle_rules=lifecycle_rules(config),
+            opts=pulumi.ResourceOptions.merge(keep, pulumi.ResourceOptions(
+                ignore_changes=BUCKET_SETTINGS_OWNED_ELSEWHERE)),
         )
         oss.BucketAcl(f"{name}-acl", bucket=bucket.bucket, acl="private", opts=keep)
         oss.BucketPublicAccessBlock(f"{name}-public-access-block", bucket=bucket.bucket, block_public_access=True, opts=keep)
@@ -127,7 +157,8 @@ class ModelStore(pulumi.ComponentResource):
             f"{name}-{role}-policy",
             policy_name=f"{args.principal_prefix}-model-{verb}",
             description=scope,
-            policy_document=self.bucket_name.apply(lambda bucket: json.dumps(policy_for(bucket, args.model_path))),
+            policy_document=self.bucket_name.apply(
+                lambda bucket: json.dumps(policy_for(bucket, args.model_path, kms=args.config.encryption == "KMS"))),
             opts=child,
         )
         ram.UserPolicyAttachment(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_alicloud import ecs, vpc
 
+from config.platform.network import NAT_GATEWAY
 from config.schema import NetworkConfig
 
 
@@ -12,6 +13,17 @@ from config.schema import NetworkConfig
 class NetworkArgs:
     config: NetworkConfig
     """The stack's `network` section."""
+
+
+def nat_zone(zones: list[str], offered: list[str]) -> str:
+    """The first of our vSwitch zones where an enhanced NAT gateway can be created, or a readable error."""
+    for zone in zones:
+        if zone in offered:
+            return zone
+    raise pulumi.RunError(
+        f"none of the vSwitch zones {zones} offers an enhanced NAT gateway (offered here: {', '.join(offered)}); "
+        "add a vSwitch in one of those zones (network.vswitches)"
+    )
 
 
 class Network(pulumi.ComponentResource):
@@ -35,8 +47,8 @@ class Network(pulumi.ComponentResource):
     def _create(self, name: str, config: NetworkConfig) -> None:
         child = pulumi.ResourceOptions(parent=self)
         network = vpc.Network(f"{name}-vpc", vpc_name=name, cidr_block=str(config.vpc_cidr), opts=child)
-        switches = [
-            vpc.Switch(
+        switches = {
+            spec.zone_id: vpc.Switch(
                 f"{name}-{spec.zone_id}",
                 vswitch_name=f"{name}-{spec.zone_id}",
                 vpc_id=network.id,
@@ -45,23 +57,24 @@ class Network(pulumi.ComponentResource):
                 opts=child,
             )
             for spec in config.vswitches
-        ]
+        }
+        # Not every zone offers the enhanced NAT gateway: checked at preview, before anything is created.
+        offered = vpc.get_enhanced_nat_available_zones_output(opts=pulumi.InvokeOutputOptions(parent=self)).zones
+        zone = offered.apply(lambda zones: nat_zone(list(switches), [z.zone_id for z in zones]))
         nat = vpc.NatGateway(
             f"{name}-nat",
             nat_gateway_name=f"{name}-nat",
             vpc_id=network.id,
-            vswitch_id=switches[0].id,
-            nat_type="Enhanced",
-            network_type="internet",
-            payment_type="PayAsYouGo",
-            internet_charge_type="PayByLcu",
+            vswitch_id=pulumi.Output.all(zone, *[switch.id for switch in switches.values()]).apply(
+                lambda parts: dict(zip(switches, parts[1:]))[parts[0]]),
+            **NAT_GATEWAY.value,
             opts=child,
         )
         eip = ecs.EipAddress(
             f"{name}-eip",
             address_name=f"{name}-nat",
             bandwidth=str(config.nat_bandwidth_mbps),
-            internet_charge_type="PayByTraffic",
+            internet_charge_type=config.nat_eip_charge_type,
             payment_type="PayAsYouGo",
             opts=child,
         )
@@ -72,13 +85,13 @@ class Network(pulumi.ComponentResource):
         after_association = pulumi.ResourceOptions(parent=self, depends_on=[association])
         self.egress_ready = [
             vpc.SnatEntry(
-                f"{name}-snat-{spec.zone_id}",
-                snat_entry_name=f"{name}-{spec.zone_id}",
+                f"{name}-snat-{zone_id}",
+                snat_entry_name=f"{name}-{zone_id}",
                 snat_table_id=nat.snat_table_ids,
                 snat_ip=eip.ip_address,
                 source_vswitch_id=switch.id,
                 opts=after_association,
             )
-            for spec, switch in zip(config.vswitches, switches)
+            for zone_id, switch in switches.items()
         ]
-        self.vswitch_ids = pulumi.Output.all(*[switch.id for switch in switches])
+        self.vswitch_ids = pulumi.Output.all(*[switch.id for switch in switches.values()])

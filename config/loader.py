@@ -1,5 +1,6 @@
 """Read a stack's Pulumi config into `StackConfig`, or fail with one readable list of every problem."""
 
+import difflib
 import json
 import typing
 from collections.abc import Collection, Mapping
@@ -7,12 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import credentials
 from .schema import StackConfig
 from .validation import Issue, validate
 
 NAMESPACE = "deepseek-acs"
 REGION_KEY = "alicloud:region"
-SECRET_FIELDS = frozenset({"api_key"})
+KNOWN_NAMESPACES = (NAMESPACE, "alicloud", "pulumi", "kubernetes")
+"""Namespaces a stack file of this project holds; a near miss of one of them is a typo, reported as such."""
+SECRET_FIELDS = frozenset({"api_key", "hub_token", "package_index_url"})
 """Keys accepted only as Pulumi secrets. Pulumi marks a whole structured key secret when any leaf is, so
 secrets get keys of their own instead of sitting inside a section."""
 
@@ -34,6 +38,10 @@ def load(raw: Mapping[str, Any], secret_keys: Collection[str], stack: str) -> St
     data: dict[str, Any] = {}
     for key, value in raw.items():
         namespace, _, name = key.partition(":")
+        key_problem = _key_problem(key, namespace, name)
+        if key_problem:
+            problems.append((key, key_problem))
+            continue
         if namespace != NAMESPACE:
             continue
         if name == "region":
@@ -43,6 +51,7 @@ def load(raw: Mapping[str, Any], secret_keys: Collection[str], stack: str) -> St
         data[name] = _decode(value)
     if REGION_KEY in raw:
         data["region"] = raw[REGION_KEY]
+    problems.extend(credentials.problems(data, SECRET_FIELDS))
     config, issues = validate(StackConfig, data)
     problems.extend(_describe(issue) for issue in issues)
     if problems:
@@ -59,6 +68,23 @@ def from_pulumi() -> StackConfig:
     declared_secret = set(runtime_config.get_config_secret_keys_env())
     secret = {key for key in raw if key in declared_secret or runtime_config.is_config_secret(key)}
     return load(raw, secret, pulumi.get_stack())
+
+
+def _key_problem(key: str, namespace: str, name: str) -> str | None:
+    """What is wrong with a config key's form, if anything: no namespace, a misspelt one, or a dotted name."""
+    if not name:
+        return f"not a config key: write '<namespace>:<name>', e.g. '{NAMESPACE}:serving'"
+    if namespace not in KNOWN_NAMESPACES:
+        close = difflib.get_close_matches(namespace.lower().replace("_", "-"), KNOWN_NAMESPACES, n=1, cutoff=0.75)
+        if close:
+            return (f"unknown namespace {namespace!r}: did you mean {close[0]!r}? Keys under {namespace!r} are "
+                    "never read")
+        return None
+    if namespace == NAMESPACE and "." in name:
+        section, _, rest = name.partition(".")
+        return (f"a dotted key is what `pulumi config set` writes without --path; set the field inside the "
+                f"'{section}' object instead: pulumi config set --path '{NAMESPACE}:{section}.{rest}' <value>")
+    return None
 
 
 def _secrecy_problems(name: str, is_secret: bool) -> list[tuple[str, str]]:
@@ -83,9 +109,13 @@ def _describe(issue: Issue) -> tuple[str, str]:
     path = _path(issue.loc)
     if issue.kind == "extra_forbidden":
         return path, f"unknown key; allowed here: {', '.join(_fields_at(issue.loc[:-1]))}"
-    shown = issue.loc[:1] != ("api_key",) and issue.kind not in ("rule", "value_error", "missing") \
-        and not isinstance(issue.input, (dict, list))
-    return path, issue.message + (f" (got {issue.input!r})" if shown else "")
+    shown = issue.loc[:1] not in [(field,) for field in SECRET_FIELDS] \
+        and issue.kind not in ("rule", "value_error", "missing") and not isinstance(issue.input, (dict, list)) \
+        and not credentials.looks_like_a_credential(str(issue.input))
+    message = issue.message
+    if isinstance(issue.input, str) and issue.input and credentials.looks_like_a_credential(issue.input):
+        message = message.replace(issue.input, "<value withheld: it looks like a credential>")
+    return path, message + (f" (got {issue.input!r})" if shown else "")
 
 
 def _path(loc: tuple) -> str:

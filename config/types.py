@@ -9,7 +9,9 @@ _DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+){1,3}$")
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
-_KUBERNETES_VERSION = re.compile(r"^\d+\.\d+\.\d+(-aliyun\.\d+)?$")
+_KUBERNETES_VERSION = re.compile(r"^1\.\d{2}(\.\d+-aliyun\.\d+)?$")
+_ADDON_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _OBJECT_PREFIX = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 _VSWITCH_ID = re.compile(r"^vsw-[a-z0-9]+$")
 _CLUSTER_ID = re.compile(r"^c[a-z0-9]{10,}$")
@@ -34,11 +36,12 @@ def _dns_1035(value: str) -> str:
 
 
 def _pinned_image(value: str) -> str:
-    if "@sha256:" in value:
-        return value
-    name, _, tag = value.rpartition(":")
-    if not name or "/" in tag or tag in ("", "latest"):
-        raise ValueError(f"{value!r} is not pinned: use '<repository>:<tag>' with a tag other than 'latest', or a digest")
+    from .images import ImageError, parse  # noqa: PLC0415 (images imports nothing from here)
+
+    try:
+        parse(value).require_pinned()
+    except ImageError as error:
+        raise ValueError(str(error)) from None
     return value
 
 
@@ -53,8 +56,11 @@ RegionId = Annotated[str, AfterValidator(_matching(_REGION, "an Alibaba Cloud re
 PinnedVersion = Annotated[str, AfterValidator(_matching(_SEMVER, "an exact version 'MAJOR.MINOR.PATCH' (no ranges, no 'latest')"))]
 KubernetesVersion = Annotated[
     str,
-    AfterValidator(_matching(_KUBERNETES_VERSION, "a version offered for the ACS profile, such as '1.33.3-aliyun.1'")),
+    AfterValidator(_matching(_KUBERNETES_VERSION, "a minor such as '1.35' (its newest patch is used) or a full "
+                                                  "ACS version such as '1.35.7-aliyun.1'")),
 ]
+AddonName = Annotated[str, AfterValidator(_matching(_ADDON_NAME, "an ACS add-on name such as 'managed-coredns'"))]
+Digest = Annotated[str, AfterValidator(_matching(_DIGEST, "a full image digest: 'sha256:' and 64 hex digits"))]
 PinnedImage = Annotated[str, AfterValidator(_pinned_image)]
 ObjectPrefix = Annotated[
     str,

@@ -57,8 +57,10 @@ current-context: mock
 class CloudMocks(pulumi_mocks.Mocks):
     """Answers like the providers would: inputs echoed back plus the computed outputs the program reads."""
 
-    def __init__(self, region: str):
+    def __init__(self, region: str, nat_zones: tuple[str, ...] | None = None):
         self.region = region
+        self.nat_zones = nat_zones if nat_zones is not None else tuple(f"{region}-{letter}" for letter in "hijk")
+        """Zones the enhanced-NAT invoke answers with offline (Hangzhou's h-k by default)."""
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs):
         outputs = dict(args.inputs)
@@ -91,7 +93,11 @@ class CloudMocks(pulumi_mocks.Mocks):
                 "expiration": "2026-01-01T00:00:00Z",
             }
         if args.token == "alicloud:cs/getKubernetesVersion:getKubernetesVersion":
-            return {"metadatas": [{"version": "1.33.3-aliyun.1"}, {"version": "1.32.7-aliyun.1"}]}
+            # The creatable versions as ACS offered them in Aug 2026 (config/platform/kubernetes.py), unsorted.
+            return {"metadatas": [{"version": "1.35.7-aliyun.1"}, {"version": "1.36.2-aliyun.1"},
+                                  {"version": "1.34.10-aliyun.1"}]}
+        if args.token == "alicloud:vpc/getEnhancedNatAvailableZones:getEnhancedNatAvailableZones":
+            return {"zones": [{"zoneId": zone, "localName": zone} for zone in self.nat_zones]}
         if args.token == "alicloud:cs/getManagedKubernetesClusters:getManagedKubernetesClusters":
             return {"clusters": [{"id": args.args["ids"][0],
                                   "connections": {"apiServerInternet": "https://203.0.113.30:6443"}}]}

@@ -131,7 +131,8 @@ def test_region_comes_only_from_alicloud_region():
 
 def test_zones_belong_to_the_region():
     found = problems("prod", {"network.vswitches": [{"zone_id": "cn-beijing-a", "cidr": "10.0.0.0/18"}]})
-    assert "not a zone of region" in found["network.vswitches.0.zone_id"]
+    assert "'cn-beijing-a' is not a zone of cn-hangzhou" in found["network.vswitches.0.zone_id"]
+    assert "known zones: cn-hangzhou-b" in found["network.vswitches.0.zone_id"]
 
 
 def test_vswitch_cidrs_lie_inside_the_vpc():

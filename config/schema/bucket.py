@@ -22,6 +22,15 @@ class BucketConfig(Section):
         description="Object versioning. Enabled keeps overwritten weights (billed), which protects against a "
         "bad re-upload.",
     )
+    noncurrent_version_days: int = Field(
+        7, ge=1, le=3650,
+        description="With versioning on: delete an overwritten or deleted shard's old version after this many days "
+        "(otherwise every re-import bills the old 700 GB forever).",
+    )
+    abort_multipart_days: int = Field(
+        3, ge=1, le=3650,
+        description="Abort multipart uploads left incomplete for this many days (a killed import leaves billed parts).",
+    )
     protect: bool = Field(True, description="Pulumi `protect`: `pulumi destroy` fails while the bucket is managed.")
     retain_on_delete: bool = Field(
         True, description="Pulumi `retain_on_delete`: removing the bucket from the program never deletes it in OSS."

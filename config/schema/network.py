@@ -1,9 +1,11 @@
 """`network`: the VPC the cluster's pods live in, with NAT so serverless pods reach public registries and hubs."""
 
 from ipaddress import IPv4Network
+from typing import Literal
 
 from pydantic import Field
 
+from ..platform.network import EIP_BILLING
 from ..types import VSwitchId
 from .base import Section, rule, violations
 
@@ -27,10 +29,16 @@ class NetworkConfig(Section):
     vswitches: list[VSwitchSpec] = Field(
         default_factory=list,
         max_length=5,
-        description="vSwitches to create, one per zone; two zones are recommended for NAT and cluster resilience.",
+        description="vSwitches to create, one per zone; two zones are recommended for NAT and cluster resilience. "
+        "The NAT gateway sits in the first one's zone.",
+    )
+    nat_eip_charge_type: Literal[tuple(EIP_BILLING)] = Field(  # type: ignore[valid-type]
+        "PayByTraffic",
+        description="How the NAT gateway's EIP is billed: 'PayByTraffic' (per GB sent out; downloads are inbound) "
+        "allows up to 200 Mbit/s, 'PayByBandwidth' (the bandwidth, every hour) up to 500.",
     )
     nat_bandwidth_mbps: int = Field(
-        200, ge=1, le=10_000, description="Bandwidth of the NAT gateway's EIP in Mbit/s (image pulls, model hubs)."
+        200, ge=1, description="Bandwidth of the NAT gateway's EIP in Mbit/s (image pulls, model hubs)."
     )
 
     @rule("vswitches", "existing_vswitch_ids")
@@ -48,9 +56,27 @@ class NetworkConfig(Section):
         ])
 
     @rule("vswitches")
+    def _vswitches_apart(self):
+        for i, spec in enumerate(self.vswitches):
+            for j, other in enumerate(self.vswitches[:i]):
+                yield from violations((not spec.cidr.overlaps(other.cidr), f"vswitches.{i}.cidr",
+                                       f"{spec.cidr} overlaps vswitches.{j}.cidr ({other.cidr}): vSwitch CIDRs must "
+                                       "be disjoint"))
+
+    @rule("vswitches")
     def _one_vswitch_per_zone(self):
         yield from violations((len({s.zone_id for s in self.vswitches}) == len(self.vswitches), "vswitches",
                                "one vSwitch per zone: zone ids must be distinct"))
+
+    @rule("nat_eip_charge_type", "nat_bandwidth_mbps")
+    def _eip_within_limits(self):
+        billing = EIP_BILLING[self.nat_eip_charge_type]
+        others = ", ".join(f"{b.internet_charge_type} {b.min_mbps}-{b.max_mbps}" for b in EIP_BILLING.values()
+                           if b is not billing)
+        yield from violations((
+            billing.min_mbps <= self.nat_bandwidth_mbps <= billing.max_mbps, "nat_bandwidth_mbps",
+            f"{self.nat_bandwidth_mbps} Mbit/s is outside {billing.min_mbps}-{billing.max_mbps}, what a pay-as-you-go "
+            f"{billing.internet_charge_type} EIP allows (other billing: {others}); {billing.source.cite()}"))
 
     @property
     def creates_network(self) -> bool:

@@ -8,8 +8,13 @@ from typing import Literal, Optional
 
 from pydantic import Field, SecretStr
 
+import difflib
+
 from ..catalog import CATALOG
+from ..platform.cluster import KUBECONFIG_TTL_MINUTES
+from ..platform.regions import REGIONS, ZONES_SOURCE
 from ..types import DnsLabel, RegionId
+from ..waits import total_minutes, waits
 from .base import Section, rule, violations
 from .bucket import BucketConfig
 from .charts import ChartsConfig
@@ -44,6 +49,13 @@ class StackConfig(Section):
     api_key: Optional[SecretStr] = Field(
         None, description="API key clients must send (vLLM `--api-key`). Secret only; required in prod."
     )
+    hub_token: Optional[SecretStr] = Field(
+        None, description="Access token for the model hub (Hugging Face gated or private repos). Secret only."
+    )
+    package_index_url: Optional[SecretStr] = Field(
+        None, description="A package index URL that carries credentials, for the Jobs' pip (replaces "
+        "`jobs.pip_index_url`). Secret only.",
+    )
 
     @rule("network", "cluster.existing_cluster_id")
     def _network_only_for_a_new_cluster(self):
@@ -55,12 +67,26 @@ class StackConfig(Section):
              "not used with cluster.existing_cluster_id (that cluster has its network); remove the section"),
         )
 
+    @rule("region")
+    def _region_exists(self):
+        close = difflib.get_close_matches(self.region, REGIONS, n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+        yield from violations((self.region in REGIONS, "region",
+                               f"{self.region!r} is not a region ACS runs in: {hint}allowed: {', '.join(REGIONS)} "
+                               f"({next(iter(REGIONS.values())).source.cite()})"))
+
     @rule("region", "network")
     def _zones_in_region(self):
-        for i, spec in enumerate(self.network.vswitches if self.network else []):
-            yield from violations((spec.zone_id.startswith(self.region + "-"), f"network.vswitches.{i}.zone_id",
-                                   f"{spec.zone_id!r} is not a zone of region {self.region!r} "
-                                   f"(expected '{self.region}-<letter>')"))
+        region = REGIONS.get(self.region)
+        if region is None or self.network is None:
+            return
+        for i, spec in enumerate(self.network.vswitches):
+            known = f"; known zones: {', '.join(region.zones)}" if region.zones else ""
+            yield from violations((
+                bool(region.zone_pattern.match(spec.zone_id)) and (not region.zones or spec.zone_id in region.zones),
+                f"network.vswitches.{i}.zone_id",
+                f"{spec.zone_id!r} is not a zone of {self.region} (zone ids there are '{region.zone_form()}'{known}; "
+                f"{ZONES_SOURCE.cite()})"))
 
     @rule("network", "cluster.service_cidr")
     def _service_cidr_apart_from_the_vpc(self):
@@ -118,6 +144,27 @@ class StackConfig(Section):
     def _internet_needs_an_api_key(self):
         yield from violations((not self.serving.service.internet_facing or self.api_key is not None,
                                "serving.service.internet_facing", "an internet-facing endpoint requires an API key"))
+
+    @rule("cluster", "charts", "model", "storage", "serving", "jobs", "network")
+    def _kubeconfig_outlives_the_run(self):
+        longest, ceiling = total_minutes(self), KUBECONFIG_TTL_MINUTES.value[1]
+        listed = " + ".join(f"{w.minutes} ({w.field})" for w in waits(self))
+        ttl = self.cluster.kubeconfig_ttl_minutes
+        if ttl is not None:
+            yield from violations((ttl >= longest, "cluster.kubeconfig_ttl_minutes",
+                                   f"{ttl} min is shorter than the longest `pulumi up` of this stack, {longest} min "
+                                   f"= {listed}: the credential would expire mid-run; raise it or leave it unset"))
+        else:
+            yield from violations((longest <= ceiling, "cluster.kubeconfig_ttl_minutes",
+                                   f"the stack's waits add up to {longest} min = {listed}, longer than the longest "
+                                   f"kubeconfig ACS issues ({ceiling} min, {KUBECONFIG_TTL_MINUTES.source.cite()}); "
+                                   "shorten the waits"))
+
+    @property
+    def kubeconfig_ttl_minutes(self) -> int:
+        """The kubeconfig lifetime to request: the configured one, else the whole run (at least ACS's minimum)."""
+        configured = self.cluster.kubeconfig_ttl_minutes
+        return configured if configured is not None else max(total_minutes(self), KUBECONFIG_TTL_MINUTES.value[0])
 
     @property
     def creates_cluster(self) -> bool:

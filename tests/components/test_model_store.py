@@ -47,13 +47,40 @@ def test_protection_follows_config(render):
 def test_reader_policy_grants_only_read_on_the_model_prefix(rendered):
     document = policy_document(rendered("prod"), "reader")
     actions = sorted(action for statement in document["Statement"] for action in statement["Action"])
-    assert actions == ["oss:GetObject", "oss:ListObjects"]
+    assert actions == ["oss:GetBucketInfo", "oss:GetObject", "oss:ListObjects"]
     assert all(statement["Effect"] == "Allow" for statement in document["Statement"])
     by_action = {statement["Action"][0]: statement for statement in document["Statement"]}
-    assert by_action["oss:GetObject"]["Resource"] == ["acs:oss:*:*:deepseek-acs-prod-models/models/DeepSeek-R1/*"]
+    # The bare prefix key too: Hadoop-style clients (JindoFS) HEAD the directory without its trailing slash.
+    assert by_action["oss:GetObject"]["Resource"] == ["acs:oss:*:*:deepseek-acs-prod-models/models/DeepSeek-R1",
+                                                      "acs:oss:*:*:deepseek-acs-prod-models/models/DeepSeek-R1/*"]
     listing = by_action["oss:ListObjects"]
     assert listing["Resource"] == ["acs:oss:*:*:deepseek-acs-prod-models"]
-    assert listing["Condition"] == {"StringLike": {"oss:Prefix": ["models/DeepSeek-R1/", "models/DeepSeek-R1/*"]}}
+    assert listing["Condition"] == {"StringLike": {"oss:Prefix": ["models/DeepSeek-R1", "models/DeepSeek-R1/",
+                                                                  "models/DeepSeek-R1/*"]}}
+    assert by_action["oss:GetBucketInfo"]["Resource"] == ["acs:oss:*:*:deepseek-acs-prod-models"]
+
+
+def test_kms_encryption_lets_both_principals_use_the_key(render, rendered):
+    assert "kms" not in json.dumps(policy_document(rendered("prod"), "reader"))
+    run = render("prod", {"bucket.encryption": "KMS"})
+    reader, writer = policy_document(run, "reader"), policy_document(run, "writer")
+    assert {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": ["*"]} in reader["Statement"]
+    assert {"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": ["*"]} in writer["Statement"]
+
+
+def test_bucket_never_resets_what_its_split_resources_own(rendered):
+    bucket = rendered("prod").one("alicloud:oss/bucket:Bucket")
+    assert bucket.options["ignore_changes"] == ["acl", "serverSideEncryptionRule", "versioning"]
+
+
+def test_lifecycle_aborts_stale_uploads_and_expires_old_versions(rendered, render):
+    rules = {rule["id"]: rule for rule in rendered("prod").one("alicloud:oss/bucket:Bucket").inputs["lifecycleRules"]}
+    assert rules["abort-incomplete-multipart-uploads"]["abortMultipartUploads"] == [{"days": 3}]
+    assert rules["expire-noncurrent-versions"]["noncurrentVersionExpirations"] == [{"days": 7}]
+    assert all(rule["enabled"] and rule["prefix"] == "" for rule in rules.values())
+    dev = render("dev", {"bucket.abort_multipart_days": 1}).one("alicloud:oss/bucket:Bucket").inputs["lifecycleRules"]
+    assert [rule["id"] for rule in dev] == ["abort-incomplete-multipart-uploads"]  # dev does not version
+    assert dev[0]["abortMultipartUploads"] == [{"days": 1}]
 
 
 def test_reader_policy_has_no_wildcard_beyond_the_prefix():
@@ -76,7 +103,7 @@ def test_existing_bucket_is_not_managed_but_still_gets_a_scoped_reader(render):
     for typ in ("alicloud:oss/bucket:Bucket", *BUCKET_SETTINGS):
         assert not run.of_type(typ), typ
     document = policy_document(run, "reader")
-    assert document["Statement"][0]["Resource"] == ["acs:oss:*:*:deepseek-acs-prod-models/models/DeepSeek-R1/*"]
+    assert document["Statement"][0]["Resource"][-1] == "acs:oss:*:*:deepseek-acs-prod-models/models/DeepSeek-R1/*"
     assert run.outputs["bucket_name"] == "deepseek-acs-prod-models"
 
 

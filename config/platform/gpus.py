@@ -1,0 +1,104 @@
+"""ACS GPU pods per GPU model series: memory per GPU, pod shapes, drivers.
+
+ACS publishes its GPU pod spec table only to customers ("submit a ticket"); the shapes below are what public
+sources state, each with its source. A series or GPU count without a published shape is still accepted (ACS
+normalises what it can), and the plan says so.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import Fact, Source
+
+READ = date(2026, 12, 1)
+GUIDE = Source(
+    "https://www.alibabacloud.com/help/en/cs/user-guide/using-acs-gpu-computing-power-to-build-a-distributed-"
+    "deepseek-full-blood-version-reasoning-service",
+    READ,
+    "Last updated Jan 26, 2026: \"a single instance with 96 GiB of GPU memory is recommended: GPU: 8 cards (96 GiB "
+    "memory per card), CPU: 64 vCPUs, Memory: 512 GiB\"; its pods request `memory: 512G` (512e9 bytes, 476.8 GiB) "
+    "with requests equal to limits.",
+)
+DRIVERS = Source(
+    "https://www.alibabacloud.com/help/es/cs/user-guide/list-of-gpu-driver-versions-supported-by-acs/",
+    READ,
+    "Last updated Sep 24, 2026. The version marked (default) is used when a pod does not set "
+    "`alibabacloud.com/gpu-driver-version`. GU8TF: 580.95.05-open, 550.90.07 (default). GU8TEF: 580.95.05-open, "
+    "570.133.20 (default), 550.127.08. L20 (GN8IS): 580.95.05-open, 570.133.20, 550.90.07 (default), 535.161.08. "
+    "L20X (GX8SF): 580.95.05-open, 570.133.20 (default), 550.127.08.",
+)
+H20_141 = Source(
+    "https://www.apetops-us.com/help/ai-293-h20-different-memory-versions-a-deep-analysis-of-performance-differences-"
+    "and-large-model-adaptability",
+    READ,
+    "\"The H20 is available in two memory configurations: 96GB and 141GB.\" That ACS's GU8TEF is the 141 GB card "
+    "comes from the team's earlier research (../shared/reference/audits/peers-2026.md §1.8, 'GU8TEF 141 GiB/GPU'), "
+    "not from an Alibaba page: confirm it on the first deploy (docs/first-deploy.md).",
+)
+L20_MEMORY = Source("https://huggingface.co/hardware/l20", READ, "NVIDIA L20: \"Memory 48GB\".")
+
+
+@dataclass(frozen=True)
+class PodShape:
+    """A pod ACS offers for this many GPUs: its vCPUs and memory (requests = limits)."""
+
+    gpus: int
+    vcpus: int
+    memory_gib: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class GpuSeries:
+    label: str
+    """The `alibabacloud.com/gpu-model-series` value."""
+    gpu_memory_gib: float
+    default_driver: str
+    drivers: tuple[str, ...]
+    source: Source
+    shapes: tuple[PodShape, ...] = field(default_factory=tuple)
+    """Published pod shapes; empty when no public source lists them."""
+
+    def shapes_for(self, gpus: int) -> tuple[PodShape, ...]:
+        return tuple(shape for shape in self.shapes if shape.gpus == gpus)
+
+
+GPU_SERIES = {
+    series.label: series
+    for series in (
+        GpuSeries("GU8TF", 96, "550.90.07", ("580.95.05-open", "550.90.07"), DRIVERS,
+                  shapes=(PodShape(8, 64, 512, GUIDE),)),
+        GpuSeries("GU8TEF", 141, "570.133.20", ("580.95.05-open", "570.133.20", "550.127.08"), H20_141),
+        GpuSeries("L20", 48, "550.90.07", ("580.95.05-open", "570.133.20", "550.90.07", "535.161.08"), L20_MEMORY),
+        GpuSeries("L20X", 141, "570.133.20", ("580.95.05-open", "570.133.20", "550.127.08"), DRIVERS),
+    )
+}
+
+GPU_COUNTS = Fact(
+    (1, 2, 4, 8, 16),
+    Source("https://www.alibabacloud.com/help/en/cs/user-guide/acs-pod-instance-overview", READ,
+           "GPU pods request `nvidia.com/gpu` with requests equal to limits; unsupported counts are rejected (per-series "
+           "counts: submit a ticket). 16 only for the 16-card series (P16EN)."),
+)
+
+MEMORY_HEADROOM = Fact(
+    1 - 512e9 / (512 * 2**30),
+    Source(
+        GUIDE.url,
+        READ,
+        "ACS runs its own agent inside a GPU pod's memory (\"above 16 GiB the memory overhead is inside the pod\", "
+        "ACS pod overview as recorded in ../shared/reference/acs.md §6), so a container may not take the whole spec: "
+        "the reference deployment requests 512G = 476.8 GiB of the 512 GiB spec, a headroom of 6.87 %. Requests "
+        "closer to the spec are refused here.",
+    ),
+)
+"""The share of a pod shape's memory left to ACS: the largest request known to work is the guide's."""
+
+GPU_RESOURCE = "nvidia.com/gpu"
+DRIVER_LABEL = "alibabacloud.com/gpu-driver-version"
+MODEL_SERIES_LABEL = "alibabacloud.com/gpu-model-series"
+
+
+def largest_memory_request_gib(shape: PodShape) -> float:
+    """What a pod of this shape may request: the shape less ACS's share."""
+    return shape.memory_gib * (1 - MEMORY_HEADROOM.value)
