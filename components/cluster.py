@@ -27,7 +27,7 @@ def delete_options(config: ClusterConfig) -> list[dict]:
     """Delete what the cluster created (load balancers, ALB, PrivateZone records; logs unless kept) with it.
 
     The API keeps all but SLB by default, which leaves billed resources behind a `pulumi destroy`."""
-    keep = set(LOG_PROJECT_TYPES) if config.keep_log_projects else set()
+    keep = set(LOG_PROJECT_TYPES.value) if config.keep_log_projects else set()
     return [{"resource_type": kind, "delete_mode": "retain" if kind in keep else "delete"}
             for kind in DELETE_OPTION_TYPES.value]
 

@@ -9,9 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from .argv import ArgvError, flags
-from .platform.credentials import CREDENTIAL_SHAPES, SECRET_FLAG_PAIRS, SECRET_FLAG_WORDS
+from .platform.credentials import CREDENTIAL_SHAPES
 
 NAMESPACE = "deepseek-acs"
+SECRET_FLAG_WORDS = frozenset({"token", "password", "passwd", "secret", "credential", "credentials", "apikey"})
+"""A command-line flag whose name has one of these words carries a secret (`--hf-token`, `--db-password`)."""
+SECRET_FLAG_PAIRS = frozenset({("api", "key"), ("access", "key"), ("secret", "key"), ("private", "key"),
+                               ("auth", "token"), ("access", "token")})
+"""...or one of these pairs of adjacent words (`--api-key`, `--access-key-id`)."""
 FIELD_FOR_PATH = {"jobs.pip_index_url": "package_index_url", "model.import.endpoint": "hub_token"}
 """Plain fields whose secret variant is a typed secret key of its own."""
 

@@ -10,18 +10,18 @@ from datetime import date
 
 from . import Fact, Source
 
-READ = date(2026, 12, 1)
+_READ = date(2026, 12, 1)
 GUIDE = Source(
     "https://www.alibabacloud.com/help/en/cs/user-guide/using-acs-gpu-computing-power-to-build-a-distributed-"
     "deepseek-full-blood-version-reasoning-service",
-    READ,
+    _READ,
     "Last updated Jan 26, 2026: \"a single instance with 96 GiB of GPU memory is recommended: GPU: 8 cards (96 GiB "
     "memory per card), CPU: 64 vCPUs, Memory: 512 GiB\"; its pods request `memory: 512G` (512e9 bytes, 476.8 GiB) "
     "with requests equal to limits.",
 )
 DRIVERS = Source(
     "https://www.alibabacloud.com/help/es/cs/user-guide/list-of-gpu-driver-versions-supported-by-acs/",
-    READ,
+    _READ,
     "Last updated Sep 24, 2026. The version marked (default) is used when a pod does not set "
     "`alibabacloud.com/gpu-driver-version`. GU8TF: 580.95.05-open, 550.90.07 (default). GU8TEF: 580.95.05-open, "
     "570.133.20 (default), 550.127.08. L20 (GN8IS): 580.95.05-open, 570.133.20, 550.90.07 (default), 535.161.08. "
@@ -30,12 +30,12 @@ DRIVERS = Source(
 H20_141 = Source(
     "https://www.apetops-us.com/help/ai-293-h20-different-memory-versions-a-deep-analysis-of-performance-differences-"
     "and-large-model-adaptability",
-    READ,
+    _READ,
     "\"The H20 is available in two memory configurations: 96GB and 141GB.\" That ACS's GU8TEF is the 141 GB card "
     "comes from the team's earlier research (../shared/reference/audits/peers-2026.md §1.8, 'GU8TEF 141 GiB/GPU'), "
     "not from an Alibaba page: confirm it on the first deploy (docs/first-deploy.md).",
 )
-L20_MEMORY = Source("https://huggingface.co/hardware/l20", READ, "NVIDIA L20: \"Memory 48GB\".")
+L20_MEMORY = Source("https://huggingface.co/hardware/l20", _READ, "NVIDIA L20: \"Memory 48GB\".")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ GPU_SERIES = {
 
 GPU_COUNTS = Fact(
     (1, 2, 4, 8, 16),
-    Source("https://www.alibabacloud.com/help/en/cs/user-guide/acs-pod-instance-overview", READ,
+    Source("https://www.alibabacloud.com/help/en/cs/user-guide/acs-pod-instance-overview", _READ,
            "GPU pods request `nvidia.com/gpu` with requests equal to limits; unsupported counts are rejected (per-series "
            "counts: submit a ticket). 16 only for the 16-card series (P16EN)."),
 )
@@ -85,7 +85,7 @@ MEMORY_HEADROOM = Fact(
     1 - 512e9 / (512 * 2**30),
     Source(
         GUIDE.url,
-        READ,
+        _READ,
         "ACS runs its own agent inside a GPU pod's memory (\"above 16 GiB the memory overhead is inside the pod\", "
         "ACS pod overview as recorded in ../shared/reference/acs.md §6), so a container may not take the whole spec: "
         "the reference deployment requests 512G = 476.8 GiB of the 512 GiB spec, a headroom of 6.87 %. Requests "
@@ -94,9 +94,16 @@ MEMORY_HEADROOM = Fact(
 )
 """The share of a pod shape's memory left to ACS: the largest request known to work is the guide's."""
 
-GPU_RESOURCE = "nvidia.com/gpu"
-DRIVER_LABEL = "alibabacloud.com/gpu-driver-version"
-MODEL_SERIES_LABEL = "alibabacloud.com/gpu-model-series"
+LABELS = Source(
+    "https://www.alibabacloud.com/help/en/cs/pod-gpu-model-and-driver-version",
+    _READ,
+    "Last updated Mar 31, 2026: for compute class gpu the model goes in metadata.labels"
+    "[alibabacloud.com/gpu-model-series] (gpu-hpn: spec.nodeSelector), the driver in metadata.labels"
+    "[alibabacloud.com/gpu-driver-version]; GPUs are requested as nvidia.com/gpu with requests equal to limits.",
+)
+GPU_RESOURCE = Fact("nvidia.com/gpu", LABELS)
+DRIVER_LABEL = Fact("alibabacloud.com/gpu-driver-version", LABELS)
+MODEL_SERIES_LABEL = Fact("alibabacloud.com/gpu-model-series", LABELS)
 
 
 def largest_memory_request_gib(shape: PodShape) -> float:

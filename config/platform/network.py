@@ -5,10 +5,10 @@ from datetime import date
 
 from . import Fact, Source
 
-READ = date(2026, 12, 1)
+_READ = date(2026, 12, 1)
 EIP_SOURCE = Source(
     "https://alibabacloud.com/help/tc/eip/developer-reference/api-120192",
-    READ,
+    _READ,
     "AllocateEipAddress: \"When InstanceChargeType is set to PostPaid and InternetChargeType is set to "
     "PayByBandwidth, the valid values for Bandwidth are 1 to 500. When InstanceChargeType is set to PostPaid and "
     "InternetChargeType is set to PayByTraffic, valid values for Bandwidth are 1 to 200.\" Same in pulumi_alicloud "
@@ -41,7 +41,7 @@ NAT_GATEWAY = Fact(
      "network_type": "internet"},
     Source(
         "https://github.com/aliyun/terraform-provider-alicloud/blob/ace5bcf8777e/alicloud/resource_alicloud_nat_gateway.go#L52",
-        READ,
+        _READ,
         "pulumi_alicloud 4.0.0 vpc/nat_gateway.py: nat_type \"Valid values: Enhanced\" (Normal refused since 1.137.0); "
         "payment_type \"Valid values are PayAsYouGo\"; internet_charge_type \"Valid values PayByLcu\" (PayBySpec refused "
         "since 1.137.0); network_type internet (Internet NAT) or intranet (VPC NAT).",
@@ -51,6 +51,6 @@ NAT_GATEWAY = Fact(
 
 EIPS_PER_NAT = Fact(
     20,
-    Source("https://help.aliyun.com/en/nat-gateway/user-guide/quotas/", READ,
+    Source("https://help.aliyun.com/en/nat-gateway/user-guide/quotas/", _READ,
            "natgw_quota_eip_num_per_nat: Maximum number of elastic IP addresses (EIPs) per Internet NAT gateway. 20"),
 )

@@ -4,11 +4,11 @@ from datetime import date
 
 from . import Fact, Source
 
-READ = date(2026, 12, 1)
+_READ = date(2026, 12, 1)
 
 INTERNAL_ENDPOINT = Fact(
     "oss-{region}-internal.aliyuncs.com",
-    Source("https://help.aliyun.com/en/oss/user-guide/regions-and-endpoints", READ,
+    Source("https://help.aliyun.com/en/oss/user-guide/regions-and-endpoints", _READ,
            "China (Hangzhou) cn-hangzhou: public oss-cn-hangzhou.aliyuncs.com, internal "
            "oss-cn-hangzhou-internal.aliyuncs.com (internal: same-region VPC, no traffic fee)."),
 )
@@ -16,7 +16,7 @@ INTERNAL_ENDPOINT = Fact(
 
 S3_INTERNAL_ENDPOINT = Fact(
     "https://s3.oss-{region}-internal.aliyuncs.com",
-    Source("https://www.alibabacloud.com/help/en/oss/developer-reference/use-amazon-s3-sdks-to-access-oss", READ,
+    Source("https://www.alibabacloud.com/help/en/oss/developer-reference/use-amazon-s3-sdks-to-access-oss", _READ,
            "Last updated Mar 20, 2026: \"Public: https://s3.oss-{region}.aliyuncs.com\" / \"Internal (VPC): "
            "https://s3.oss-{region}-internal.aliyuncs.com\"."),
 )
@@ -24,14 +24,14 @@ S3_INTERNAL_ENDPOINT = Fact(
 
 VIRTUAL_HOSTED_ONLY = Fact(
     True,
-    Source("https://help.aliyun.com/en/oss/developer-reference/overview-24", READ,
+    Source("https://help.aliyun.com/en/oss/developer-reference/overview-24", _READ,
            "\"For security reasons, OSS accepts only virtual hosted-style URLs, not path-style URLs.\" A path-style "
            "request is answered 403 SecondLevelDomainForbidden \"Please use virtual hosted style to access.\""),
 )
 
 NO_AWS_CHUNKED = Fact(
     True,
-    Source("https://www.alibabacloud.com/help/en/oss/user-guide/0017-00000804", READ,
+    Source("https://www.alibabacloud.com/help/en/oss/user-guide/0017-00000804", _READ,
            "400 InvalidArgument, EC 0017-00000804: \"aws-chunked encoding is not supported with the specified "
            "x-amz-content-sha256 value.\" Alibaba's boto3 sample: boto3's V4 signer forces chunked encoding, which "
            "OSS does not support (help.aliyun.com/zh/oss/developer-reference/use-aws-sdks-to-access-oss)."),
@@ -40,7 +40,7 @@ NO_AWS_CHUNKED = Fact(
 
 MULTIPART_LIMITS = Fact(
     {"max_parts": 10_000, "min_part_bytes": 100 * 1024, "max_part_bytes": 5 * 1024**3},
-    Source("https://www.alibabacloud.com/help/en/oss/developer-reference/uploadpart", READ,
+    Source("https://www.alibabacloud.com/help/en/oss/developer-reference/uploadpart", _READ,
            "partNumber: \"Valid values: 1 to 10000. The size of a part ranges from 100 KB to 5 GB.\" Sizes are checked at "
            "CompleteMultipartUpload (EntityTooSmall \"Your proposed upload smaller than the minimum allowed size.\"); a "
            "part number out of range is 400 InvalidArgument \"Part number must be an integer between 1 and 10000, "
@@ -49,7 +49,7 @@ MULTIPART_LIMITS = Fact(
 
 KMS_ACTIONS = Fact(
     ("kms:GenerateDataKey", "kms:Decrypt"),
-    Source("https://www.alibabacloud.com/help/en/oss/user-guide/server-side-encryption-8", READ,
+    Source("https://www.alibabacloud.com/help/en/oss/user-guide/server-side-encryption-8", _READ,
            "Notes: \"To upload, download, or access objects in a bucket that is encrypted using SSE-KMS, you must have "
            "permissions to use\" the KMS key (the action list is cut in the stored copy). OSS's envelope encryption "
            "calls KMS GenerateDataKey on write and Decrypt on read and multipart completion (KMS RAM actions: "

@@ -6,10 +6,10 @@ from datetime import date
 
 from . import Fact, Source
 
-READ = date(2026, 12, 1)
+_READ = date(2026, 12, 1)
 ACS_REGIONS_SOURCE = Source(
     "https://help.aliyun.com/en/cs/product-overview/open-service-area",
-    READ,
+    _READ,
     "\"ACS supports the following regions\": China (Hangzhou, Shanghai, Qingdao, Beijing, Hohhot, Ulanqab, "
     "Shenzhen, Heyuan, Guangzhou, Chengdu, Hong Kong), Japan (Tokyo), South Korea (Seoul), Singapore, Malaysia "
     "(Kuala Lumpur, Johor), Indonesia (Jakarta), Philippines (Manila), Thailand (Bangkok), US (Virginia, Silicon "
@@ -19,7 +19,7 @@ ACS_REGIONS_SOURCE = Source(
 )
 ZONES_SOURCE = Source(
     "https://www.alibabacloud.com/help/zh/elastic-container-instance/latest/regions-and-zones",
-    READ,
+    _READ,
     "Zone ids are '<region>-<letter>' in China (cn-hangzhou-i, cn-wulanchabu-a, cn-hongkong-b) and "
     "'<region><letter>' elsewhere (ap-northeast-1a, ap-southeast-1a). Hangzhou: cn-hangzhou-b, -e, -f, -g, -h, -i, "
     "-j, -k (ECI regions and zones, last updated Dec 19, 2025).",

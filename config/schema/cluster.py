@@ -70,7 +70,7 @@ class ClusterConfig(Section):
         entry = kubernetes.MINORS.get(minor)
         allowed = [m for m in kubernetes.CREATABLE_MINORS.value if kubernetes.supported(m)]
         why = (f"reached its end of support on {entry.end_of_life}" if entry and entry.end_of_life <=
-               kubernetes.FACTS_DATE else "is not one ACS creates clusters with")
+               kubernetes.FACTS_DATE.value else "is not one ACS creates clusters with")
         yield from violations((kubernetes.supported(minor), "kubernetes_version",
                                f"Kubernetes {minor} {why}; allowed: {', '.join(allowed)} or unset (the newest); "
                                f"{kubernetes.ACK_VERSIONS.cite()}"))

@@ -34,7 +34,7 @@ def test_a_current_minor_is_accepted(version):
 
 def test_end_of_life_is_judged_on_the_facts_date_not_today():
     assert kubernetes.supported("1.35") and not kubernetes.supported("1.34")  # 1.34 ended 2026-09-30
-    assert kubernetes.MINORS["1.34"].end_of_life < kubernetes.FACTS_DATE < kubernetes.MINORS["1.35"].end_of_life
+    assert kubernetes.MINORS["1.34"].end_of_life < kubernetes.FACTS_DATE.value < kubernetes.MINORS["1.35"].end_of_life
 
 
 @pytest.mark.parametrize(("charge", "mbps", "ok"), [
