@@ -1,14 +1,18 @@
-"""Copy a pinned model revision from ModelScope or Hugging Face into OSS (through its S3 API).
+"""Copy a pinned model revision from ModelScope or Hugging Face into OSS, through OSS's S3-compatible API.
 
-Runs in the model-import Job; tested locally against a stand-in hub and a local S3 server.
+Runs in the model-import Job; tested against a strict OSS stand-in and stand-in hubs (tests/jobs).
 
-- Only the listed files (what vLLM reads) are copied: never `.git`, LFS duplicates or READMEs.
+- Only the listed files (what the engine reads) are copied: never `.git`, LFS duplicates or READMEs.
+- The revision is a full commit id or a tag the hub reports; anything else is refused before a byte moves.
 - Each file streams from the hub into a multipart upload, one part in memory at a time: nothing touches the
   pod's disk, so a 641 GiB model fits in ACS's default 30 GiB of ephemeral storage.
-- Each file's hash is checked against the hub's published SHA-256 (or git blob id) before the upload is
-  completed; a mismatch aborts the upload and fails the run, so a bad object never lands.
-- An object already present with the right size and hash is skipped: a rerun after a failure resumes.
-- Progress (files, bytes, rate, ETA) goes to the log; a manifest object lists files, sizes and hashes.
+- Integrity: every part's MD5 is compared with the ETag OSS computes from what it received; every file's SHA-256
+  (or git blob id) with the hub's before the upload completes, and its size after. A mismatch aborts the upload
+  and fails the run, so a corrupt object never lands.
+- Resume: a progress manifest lists every file already copied and verified; a rerun skips those (still present,
+  right size) and copies the rest. The final manifest records files, sizes and hashes.
+- The S3 client is configured the way OSS accepts: SigV4 with checksums only where required (botocore otherwise
+  streams `aws-chunked` bodies with trailing checksums over HTTPS, which OSS refuses), virtual-hosted addressing.
 """
 
 import argparse
@@ -19,13 +23,15 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import boto3
 import botocore.config
 import botocore.exceptions
 import requests
+
+from model_hubs import HUBS, HubError, HubFile, HuggingFace, ModelScope, Retrying, check_revision
 
 log = logging.getLogger("model-import")
 MIB = 2**20
@@ -36,15 +42,6 @@ class ImportFailure(Exception):
     """The import cannot complete; the message says which file and why."""
 
 
-@dataclass(frozen=True)
-class HubFile:
-    path: str
-    size: int
-    sha256: str | None = None
-    git_sha1: str | None = None
-    """Git blob id: what Hugging Face publishes for files not stored in LFS."""
-
-
 def safe_path(path: str) -> str:
     """Reject anything outside the model's own files: `.git`, absolute paths, `..`."""
     parts = PurePosixPath(path).parts
@@ -53,42 +50,18 @@ def safe_path(path: str) -> str:
     return path
 
 
-class ModelScope:
-    def __init__(self, session: requests.Session, base_url: str = "https://www.modelscope.cn"):
-        self.session, self.base_url = session, base_url.rstrip("/")
-
-    def files(self, repo: str, revision: str) -> dict[str, HubFile]:
-        response = self.session.get(f"{self.base_url}/api/v1/models/{repo}/repo/files",
-                                    params={"Revision": revision, "Recursive": "true"}, timeout=60)
-        response.raise_for_status()
-        listed = response.json()["Data"]["Files"]
-        return {item["Path"]: HubFile(item["Path"], int(item["Size"]), sha256=item.get("Sha256") or None)
-                for item in listed if item.get("Type", "blob") == "blob"}
-
-    def url(self, repo: str, revision: str, path: str) -> str:
-        return f"{self.base_url}/api/v1/models/{repo}/repo?Revision={revision}&FilePath={path}"
-
-
-class HuggingFace:
-    def __init__(self, session: requests.Session, base_url: str = "https://huggingface.co"):
-        self.session, self.base_url = session, base_url.rstrip("/")
-
-    def files(self, repo: str, revision: str) -> dict[str, HubFile]:
-        response = self.session.get(f"{self.base_url}/api/models/{repo}/revision/{revision}",
-                                    params={"blobs": "true"}, timeout=60)
-        response.raise_for_status()
-        files = {}
-        for item in response.json()["siblings"]:
-            lfs = item.get("lfs") or {}
-            files[item["rfilename"]] = HubFile(item["rfilename"], int(lfs.get("size", item.get("size", 0))),
-                                               sha256=lfs.get("sha256"), git_sha1=None if lfs else item.get("blobId"))
-        return files
-
-    def url(self, repo: str, revision: str, path: str) -> str:
-        return f"{self.base_url}/{repo}/resolve/{revision}/{path}"
-
-
-HUBS = {"modelscope": ModelScope, "huggingface": HuggingFace}
+def s3_client(endpoint_url: str, region: str | None):
+    """An S3 client for OSS (help.aliyun.com/zh/oss/developer-reference/use-aws-sdks-to-access-oss)."""
+    config = botocore.config.Config(
+        signature_version="s3v4",
+        # The defaults ("when_supported") make botocore send UploadPart as aws-chunked with a trailing CRC32 over
+        # HTTPS (STREAMING-UNSIGNED-PAYLOAD-TRAILER), which OSS rejects. Integrity is checked here instead.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        s3={"addressing_style": "virtual"},  # OSS refuses path-style requests
+        retries={"max_attempts": 10, "mode": "standard"},
+    )
+    return boto3.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
 
 
 class Progress:
@@ -128,64 +101,65 @@ class Importer:
     revision: str
     part_size: int = 64 * MIB
     parallel: int = 4
+    max_parts: int = 10_000
+    """OSS's limit per multipart upload (config/platform/oss.py)."""
+    done: dict = field(default_factory=dict)
+    """Files already copied and verified: path -> manifest entry."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self, wanted: list[str]) -> dict:
+        check_revision(self.hub, self.repo, self.revision)
         listed = self.hub.files(self.repo, self.revision)
         missing = [path for path in wanted if path not in listed]
         if missing:
             raise ImportFailure(f"{self.repo}@{self.revision} has no {missing[:5]} (of {len(missing)} missing files)")
         files = [listed[safe_path(path)] for path in wanted]
+        for file in files:
+            parts = -(-file.size // self.part_size)
+            if parts > self.max_parts:
+                raise ImportFailure(f"{file.path} ({file.size} bytes) needs {parts} parts of {self.part_size / MIB:g} "
+                                    f"MiB; OSS allows {self.max_parts}: raise model.import.part_size_mib")
+        self.done = self._previous_progress(files)
         progress = Progress(len(files), sum(file.size for file in files))
-        log.info("importing %d files (%.2f GiB) of %s@%s into s3://%s/%s/", len(files),
-                 progress.total / 2**30, self.repo, self.revision, self.bucket, self.prefix)
+        log.info("importing %d files (%.2f GiB) of %s@%s into s3://%s/%s/ (%d already there)", len(files),
+                 progress.total / 2**30, self.repo, self.revision, self.bucket, self.prefix, len(self.done))
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
             entries = list(pool.map(lambda file: self.copy(file, progress), files))
-        manifest = {"repo": self.repo, "revision": self.revision, "files": entries,
-                    "total_bytes": sum(entry["size"] for entry in entries)}
-        self.s3.put_object(Bucket=self.bucket, Key=f"{self.prefix}/{MANIFEST_NAME}",
-                           Body=json.dumps(manifest, indent=2).encode(), ContentType="application/json")
+        manifest = self._manifest(entries, complete=True)
+        self._write_manifest(manifest)
         log.info("done: %s", progress.line(time.monotonic()))
         return manifest
 
-    def key(self, file: HubFile) -> str:
-        return f"{self.prefix}/{file.path}"
-
-    def present(self, file: HubFile) -> dict | None:
-        """The object's recorded hashes if it is already there, complete and matching."""
-        try:
-            head = self.s3.head_object(Bucket=self.bucket, Key=self.key(file))
-        except botocore.exceptions.ClientError as error:
-            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
-                return None
-            raise
-        metadata = head.get("Metadata", {})
-        matches = metadata.get("sha256") == file.sha256 if file.sha256 else metadata.get("git-sha1") == file.git_sha1
-        return metadata if head["ContentLength"] == file.size and matches else None
+    def key(self, path: str) -> str:
+        return f"{self.prefix}/{path}"
 
     def copy(self, file: HubFile, progress: Progress) -> dict:
-        existing = self.present(file)
-        if existing is not None:
-            log.info("skip %s: already present with the right size and hash", file.path)
+        entry = self.done.get(file.path)
+        if entry is not None and self._size(file.path) == file.size:
+            log.info("skip %s: already copied and verified", file.path)
             progress.add(file.size, file_done=True)
-            return {"path": file.path, "size": file.size, "sha256": existing.get("sha256", file.sha256)}
+            return entry
         if not (file.sha256 or file.git_sha1):
             raise ImportFailure(f"{file.path}: the hub publishes no hash for it, so it cannot be verified")
         sha256 = self.stream(file, progress)
         progress.add(0, file_done=True)
-        return {"path": file.path, "size": file.size, "sha256": sha256}
+        entry = {"path": file.path, "size": file.size, "sha256": sha256,
+                 **({"git_sha1": file.git_sha1} if file.git_sha1 else {})}
+        with self.lock:  # record it at once: a rerun after a failure skips it
+            self.done[file.path] = entry
+            self._write_manifest(self._manifest(list(self.done.values()), complete=False))
+        return entry
 
     def stream(self, file: HubFile, progress: Progress) -> str:
-        """Hub -> multipart upload, one part in memory; completes only if size and hash match."""
+        """Hub -> multipart upload, one part in memory; completes only if every part, the size and the hash match."""
         sha256, git_sha1 = hashlib.sha256(), hashlib.sha1(f"blob {file.size}\0".encode())  # noqa: S324 (git's id)
-        # The hub's hash, recorded up front (multipart metadata is fixed at initiation): the upload completes only
-        # once the content matches it, so an object that exists carries a verified hash for resume checks.
-        recorded = {"sha256": file.sha256} if file.sha256 else {"git-sha1": file.git_sha1}
-        upload = self.s3.create_multipart_upload(Bucket=self.bucket, Key=self.key(file), Metadata=recorded)
+        upload = self.s3.create_multipart_upload(Bucket=self.bucket, Key=self.key(file.path))
         upload_id, parts, size = upload["UploadId"], [], 0
         try:
-            with self.hub.session.get(self.hub.url(self.repo, self.revision, file.path), stream=True,
-                                      timeout=(30, 300)) as response:
-                response.raise_for_status()
+            with self.hub.http.get(self.hub.url(self.repo, self.revision, file.path), stream=True,
+                                   headers=self.hub.headers, timeout=(30, 300)) as response:
+                if response.status_code != 200:
+                    raise ImportFailure(f"{file.path}: the hub answered HTTP {response.status_code}")
                 buffer = bytearray()
                 for chunk in response.iter_content(chunk_size=MIB):
                     sha256.update(chunk)
@@ -200,16 +174,63 @@ class Importer:
                     parts.append(self._part(file, upload_id, len(parts) + 1, buffer))
             self._verify(file, size, sha256.hexdigest(), git_sha1.hexdigest())
         except BaseException:
-            self.s3.abort_multipart_upload(Bucket=self.bucket, Key=self.key(file), UploadId=upload_id)
+            self.s3.abort_multipart_upload(Bucket=self.bucket, Key=self.key(file.path), UploadId=upload_id)
             raise
-        self.s3.complete_multipart_upload(Bucket=self.bucket, Key=self.key(file), UploadId=upload_id,
+        self.s3.complete_multipart_upload(Bucket=self.bucket, Key=self.key(file.path), UploadId=upload_id,
                                           MultipartUpload={"Parts": parts})
+        stored = self._size(file.path)
+        if stored != file.size:
+            raise ImportFailure(f"{file.path}: OSS holds {stored} bytes after completing the upload, not {file.size}")
         return sha256.hexdigest()
 
     def _part(self, file: HubFile, upload_id: str, number: int, data: bytearray) -> dict:
-        response = self.s3.upload_part(Bucket=self.bucket, Key=self.key(file), UploadId=upload_id,
+        expected = hashlib.md5(data).hexdigest()  # noqa: S324 (what OSS reports for a part, not security)
+        response = self.s3.upload_part(Bucket=self.bucket, Key=self.key(file.path), UploadId=upload_id,
                                        PartNumber=number, Body=bytes(data))
+        received = response["ETag"].strip('"').lower()
+        if received != expected:
+            raise ImportFailure(f"{file.path}: part {number} arrived damaged (OSS computed MD5 {received}, sent "
+                                f"{expected})")
         return {"PartNumber": number, "ETag": response["ETag"]}
+
+    def _size(self, path: str) -> int | None:
+        try:
+            return self.s3.head_object(Bucket=self.bucket, Key=self.key(path))["ContentLength"]
+        except botocore.exceptions.ClientError as error:
+            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+
+    def _previous_progress(self, files: list[HubFile]) -> dict:
+        """Entries of an earlier run of the same revision whose hashes still match the hub's listing."""
+        try:
+            body = self.s3.get_object(Bucket=self.bucket, Key=self.key(MANIFEST_NAME))["Body"].read()
+        except botocore.exceptions.ClientError as error:
+            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+                return {}
+            raise
+        previous = json.loads(body)
+        if (previous.get("repo"), previous.get("revision")) != (self.repo, self.revision):
+            return {}
+        listed = {file.path: file for file in files}
+        return {entry["path"]: entry for entry in previous.get("files", [])
+                if entry["path"] in listed and self._same(listed[entry["path"]], entry)}
+
+    @staticmethod
+    def _same(file: HubFile, entry: dict) -> bool:
+        """The manifest entry is this hub file: same size and the hash the hub publishes for it."""
+        if entry.get("size") != file.size:
+            return False
+        return entry.get("sha256") == file.sha256 if file.sha256 else entry.get("git_sha1") == file.git_sha1
+
+    def _manifest(self, entries: list[dict], complete: bool) -> dict:
+        entries = sorted(entries, key=lambda entry: entry["path"])
+        return {"repo": self.repo, "revision": self.revision, "hub": self.hub.name, "complete": complete,
+                "files": entries, "total_bytes": sum(entry["size"] for entry in entries)}
+
+    def _write_manifest(self, manifest: dict) -> None:
+        self.s3.put_object(Bucket=self.bucket, Key=self.key(MANIFEST_NAME),
+                           Body=json.dumps(manifest, indent=2).encode(), ContentType="application/json")
 
     @staticmethod
     def _verify(file: HubFile, size: int, sha256: str, git_sha1: str) -> None:
@@ -224,15 +245,15 @@ class Importer:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hub", choices=sorted(HUBS), required=True)
-    parser.add_argument("--hub-url", help="override the hub's base URL")
+    parser.add_argument("--hub-url", help="the hub's base URL (a mirror of it)")
+    parser.add_argument("--token-file", help="file holding the hub access token")
     parser.add_argument("--repo", required=True)
     parser.add_argument("--revision", required=True)
     parser.add_argument("--files", required=True, help="JSON file listing the paths to copy")
     parser.add_argument("--bucket", required=True)
     parser.add_argument("--prefix", required=True)
-    parser.add_argument("--endpoint-url", required=True, help="S3 API endpoint of the object store")
+    parser.add_argument("--endpoint-url", required=True, help="S3-compatible endpoint of OSS")
     parser.add_argument("--region", default=None)
-    parser.add_argument("--addressing-style", choices=["virtual", "path"], default="virtual")
     parser.add_argument("--parallel", type=int, default=4)
     parser.add_argument("--part-size-mib", type=int, default=64)
     return parser.parse_args(argv)
@@ -241,19 +262,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
     args = parse_args(argv)
-    session = requests.Session()
-    hub_type = HUBS[args.hub]
-    hub = hub_type(session, args.hub_url) if args.hub_url else hub_type(session)
-    s3 = boto3.client("s3", endpoint_url=args.endpoint_url, region_name=args.region,
-                      config=botocore.config.Config(s3={"addressing_style": args.addressing_style},
-                                                    retries={"max_attempts": 10, "mode": "standard"}))
+    token = open(args.token_file).read().strip() if args.token_file else None
+    hub = HUBS[args.hub](Retrying(requests.Session()), args.hub_url, token)
     with open(args.files) as handle:
         wanted = json.load(handle)
-    importer = Importer(hub, s3, args.bucket, args.prefix.strip("/"), args.repo, args.revision,
-                        part_size=args.part_size_mib * MIB, parallel=args.parallel)
+    importer = Importer(hub, s3_client(args.endpoint_url, args.region), args.bucket, args.prefix.strip("/"),
+                        args.repo, args.revision, part_size=args.part_size_mib * MIB, parallel=args.parallel)
     try:
         importer.run(wanted)
-    except (ImportFailure, requests.RequestException, botocore.exceptions.BotoCoreError,
+    except (ImportFailure, HubError, requests.RequestException, botocore.exceptions.BotoCoreError,
             botocore.exceptions.ClientError) as error:
         log.error("import failed: %s", error)
         return 1

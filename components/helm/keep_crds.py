@@ -12,15 +12,19 @@ import sys
 import yaml
 
 KEEP = {"helm.sh/resource-policy": "keep"}
+# libyaml when PyYAML was built with it: a CRD's schema is thousands of lines, and the pure-Python codec takes
+# seconds on each one.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def keep_crds(manifests: str) -> str:
-    documents = [document for document in yaml.safe_load_all(manifests) if document is not None]
+    documents = [document for document in yaml.load_all(manifests, Loader=LOADER) if document is not None]
     for document in documents:
         if isinstance(document, dict) and document.get("kind") == "CustomResourceDefinition":
             metadata = document.setdefault("metadata", {})
             metadata["annotations"] = {**(metadata.get("annotations") or {}), **KEEP}
-    return yaml.safe_dump_all(documents, sort_keys=False)
+    return yaml.dump_all(documents, Dumper=DUMPER, sort_keys=False)
 
 
 if __name__ == "__main__":

@@ -77,10 +77,10 @@ def test_no_lws_chart_setting_can_delete_the_leaderworkerset_crd(render):
 
 
 def test_the_post_renderer_marks_every_crd_keep_and_passes_the_rest_through():
-    crd = yaml.safe_load(LWS_CRD.read_text())
+    crd = yaml.load(LWS_CRD.read_text(), Loader=yaml.CSafeLoader)
     service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "lws-webhook-service"}, "spec": {}}
-    rendered = yaml.safe_dump_all([service, crd]) + "---\n"
-    documents = list(yaml.safe_load_all(keep_crds(rendered)))
+    rendered = yaml.dump_all([service, crd], Dumper=yaml.CSafeDumper) + "---\n"
+    documents = list(yaml.load_all(keep_crds(rendered), Loader=yaml.CSafeLoader))
     assert documents[0] == service
     assert documents[1]["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
     assert documents[1]["spec"] == crd["spec"]

@@ -5,7 +5,6 @@ The stand-ins share a state folder: `ray start --head` makes one node alive; eve
 `vllm` records its arguments and how many nodes were alive when it started.
 """
 
-import os
 import subprocess
 from pathlib import Path
 
