@@ -1,8 +1,11 @@
-"""deepseek-acs: DeepSeek-R1 served by vLLM on Ray, on a LeaderWorkerSet, on Alibaba Cloud ACS.
+"""deepseek-acs: DeepSeek-R1 served by vLLM (or SGLang) on a LeaderWorkerSet, on Alibaba Cloud ACS.
 
     network -> ACS cluster -> cluster add-ons (lws, ack-fluid)
     OSS model store (bucket + read-only credential) -> [model import Job]
-                                 -> model volume (OSS CSI or Fluid cache) -> inference service -> [smoke test Job]
+        -> model volume (OSS CSI, or Fluid cache: [controllers wait] -> Dataset -> DataLoad -> [warm-up wait])
+        -> inference service (LeaderWorkerSet -> [rollout gate]) -> [smoke test Job]
+
+Bracketed steps are Jobs in the cluster; `pulumi up` stops at the first that fails, with its reason in its log.
 """
 
 import pulumi
@@ -11,11 +14,17 @@ import config
 from components.addons import ClusterAddons, ClusterAddonsArgs
 from components.cluster import AcsCluster, AcsClusterArgs
 from components.inference import InferenceService, InferenceServiceArgs
+from components.isolation import PodSecurityGroup, PodSecurityGroupArgs
 from components.model_import import ModelImport, ModelImportArgs
 from components.model_store import ModelStore, ModelStoreArgs
 from components.model_volume import ModelVolume, ModelVolumeArgs
 from components.network import Network, NetworkArgs
+from components.observability import Observability, ObservabilityArgs
+from components.python_job import JobImage
 from components.smoke_test import SmokeTest, SmokeTestArgs
+from config import names
+from config.engines.metrics import for_engine
+from monitoring.promql import Target
 
 try:
     stack = config.from_pulumi()
@@ -24,6 +33,16 @@ except config.ConfigError as error:
     raise pulumi.RunError(str(error)) from None
 
 prefix = f"deepseek-acs-{pulumi.get_stack()}"
+
+
+def secret(value) -> pulumi.Output[str] | None:
+    """A SecretStr config value as a Pulumi secret (None when unset)."""
+    return pulumi.Output.secret(value.get_secret_value()) if value is not None else None
+
+
+# The Jobs run the engine image by default: already in the region, and pulled for the model anyway.
+job_image = JobImage(stack.jobs_image, stack.serving.extra_ephemeral_storage_gib if stack.jobs.image is None else 0,
+                     stack.image_cache())
 
 # A reused cluster brings its own network: nothing of the network is created (or billed) then.
 network = Network(prefix, NetworkArgs(config=stack.network)) if stack.network else None
@@ -41,7 +60,7 @@ addons = ClusterAddons(
     ClusterAddonsArgs(
         charts=stack.charts,
         region=stack.region,
-        install_fluid=stack.uses_fluid,
+        fluid=stack.storage.fluid if stack.uses_fluid else None,
         workload_namespace=stack.namespace,
         provider=cluster.provider,
     ),
@@ -61,13 +80,16 @@ model_import = (
         prefix,
         ModelImportArgs(
             model=stack.model,
-            jobs=stack.jobs,
+            image=job_image,
+            pip_index_url=stack.jobs.pip_index_url,
             namespace=addons.workload_namespace,
             bucket_name=store.bucket_name,
             region=stack.region,
             writer_access_key_id=store.writer_access_key_id,
             writer_access_key_secret=store.writer_access_key_secret,
             provider=cluster.provider,
+            hub_token=secret(stack.hub_token),
+            private_index_url=secret(stack.package_index_url),
         ),
     )
     if stack.model.import_.enabled
@@ -78,7 +100,7 @@ volume = ModelVolume(
     ModelVolumeArgs(
         storage=stack.storage,
         model=stack.model,
-        name=f"{stack.serving.name}-model",
+        name=names.model_volume(stack.serving.name),
         namespace=addons.workload_namespace,
         bucket_name=store.bucket_name,
         endpoint=store.internal_endpoint,
@@ -87,9 +109,26 @@ volume = ModelVolume(
         provider=cluster.provider,
         fluid_release=addons.fluid_release,
         after=model_import.ready if model_import else [],
+        job_image=job_image,
+        controllers_timeout_minutes=stack.charts.fluid.ready_timeout_minutes,
+        cache_parked=stack.serving.parked and stack.storage.fluid.park_with_serving,
     ),
 )
-api_key = pulumi.Output.secret(stack.api_key.get_secret_value()) if stack.api_key else None
+api_key = secret(stack.api_key)
+# ACS enforces NetworkPolicies on CPU pods only: the GPU pods' isolation is a security group of their own.
+pod_security_group = (
+    PodSecurityGroup(
+        prefix,
+        PodSecurityGroupArgs(
+            vpc_id=network.vpc_id,
+            serving_port=stack.serving.port,
+            cluster_cidrs=[str(spec.cidr) for spec in stack.network.vswitches],
+            client_cidrs=[str(cidr) for cidr in stack.serving.service.allowed_cidrs],
+        ),
+    )
+    if stack.serving.pod_security_group
+    else None
+)
 inference = InferenceService(
     prefix,
     InferenceServiceArgs(
@@ -97,9 +136,14 @@ inference = InferenceService(
         model=stack.model,
         namespace=addons.workload_namespace,
         claim_name=volume.claim_name,
+        image=stack.serving_image,
+        image_cache=stack.image_cache(stack.serving.gpu_model_series),
         volume_ready=volume.ready,
         volume_pod_labels=volume.pod_labels,
         lws_release=addons.lws_release,
+        job_image=job_image,
+        security_group_id=pod_security_group.security_group_id if pod_security_group else None,
+        queue_metric=for_engine(stack.serving.engine).name("waiting"),
         api_key=api_key,
         provider=cluster.provider,
     ),
@@ -110,16 +154,35 @@ smoke_test = (
         SmokeTestArgs(
             serving=stack.serving,
             model=stack.model,
-            jobs=stack.jobs,
+            image=job_image,
+            timeout_minutes=stack.jobs.smoke_test_timeout_minutes,
             namespace=addons.workload_namespace,
             service_url=inference.service_url,
-            workload=inference.workload,
+            rolled_out=inference.rolled_out,
+            template_hash=inference.template_hash,
             api_key_secret_name=inference.api_key_secret_name,
             provider=cluster.provider,
         ),
     )
-    if stack.jobs.smoke_test
+    if stack.jobs.smoke_test and not stack.serving.parked  # parked: nothing answers, by design
     else None
+)
+# Day 2: the engine's metrics in ARMS, the alerts and whom they page, the dashboard (with a Grafana workspace).
+# `serving.engine` is read with a fallback while the engine field lands (the guide's vLLM 0.7.2 on Ray).
+observability = Observability(
+    prefix,
+    ObservabilityArgs(
+        config=stack.observability,
+        metrics=for_engine(getattr(stack.serving, "engine", "vllm-ray")),
+        target=Target(stack.namespace, stack.serving.name),
+        port=stack.serving.port,
+        cluster_id=cluster.cluster_id,
+        name_prefix=prefix,
+        after=[inference.workload],
+        parked=getattr(stack.serving, "parked", False),
+        dingtalk_webhook=secret(stack.dingtalk_webhook_url),
+        grafana_auth=secret(stack.grafana_auth),
+    ),
 )
 
 pulumi.export("cluster_id", cluster.cluster_id)

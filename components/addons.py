@@ -6,7 +6,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from config.images import parse
-from config.schema import ChartsConfig
+from config.schema import ChartsConfig, FluidCacheConfig
 
 LWS_RELEASE = "lws"
 LWS_NAMESPACE = "lws-system"
@@ -23,8 +23,8 @@ class ClusterAddonsArgs:
     charts: ChartsConfig
     """The stack's `charts` section."""
     region: str
-    install_fluid: bool
-    """Only stacks that cache the model through Fluid install ack-fluid."""
+    fluid: FluidCacheConfig | None
+    """The Fluid cache settings; None when the stack reads the model straight from OSS (no ack-fluid then)."""
     workload_namespace: str
     provider: k8s.Provider
 
@@ -50,9 +50,11 @@ def lws_release_args(charts: ChartsConfig, region: str) -> dict:
     return {**chart, "values": lws_image_values(charts, region)}
 
 
-def fluid_values(region: str) -> dict:
-    """ack-fluid values for an ACS cluster (the chart ships a region placeholder the console would fill)."""
+def fluid_values(region: str, fluid: FluidCacheConfig) -> dict:
+    """ack-fluid values for an ACS cluster (the chart ships a region placeholder the console would fill), with
+    the sidecar webhook's selector from the same setting as the GPU pods' label."""
     return {
+        **fluid.webhook_values,
         "region": region,
         "cluster_profile": "ManagedKubernetes",
         "clusterProfileforApp": "Acs",
@@ -107,10 +109,10 @@ class ClusterAddons(pulumi.ComponentResource):
                 # Alibaba installs ack-fluid without Helm's wait: its node DaemonSets have nowhere to run on ACS.
                 # What signals readiness is its controllers, which the model volume waits for instead.
                 skip_await=True,
-                values=fluid_values(args.region),
+                values=fluid_values(args.region, args.fluid),
                 opts=in_cluster,
             )
-            if args.install_fluid
+            if args.fluid is not None
             else None
         )
         namespace = k8s.core.v1.Namespace(

@@ -15,6 +15,8 @@ import pulumi_kubernetes as k8s
 
 WAIT_FOR = "pulumi.com/waitFor"
 """pulumi-kubernetes >= 4.18: replaces the (absent) readiness logic of a custom resource."""
+SKIP_AWAIT = "pulumi.com/skipAwait"
+"""pulumi-kubernetes: create or update without waiting; a waiter Job (components/waiter.py) judges readiness."""
 
 
 @dataclass(frozen=True)
@@ -69,15 +71,20 @@ class LeaderWorkerSet(TypedCustomResource):
     leader_template: dict
     worker_template: dict
     restart_policy: Literal["RecreateGroupOnPodRestart"] = "RecreateGroupOnPodRestart"
-    """A Ray cluster does not survive losing a member: any restart recreates the whole group."""
+    """A group does not survive losing a member (Ray, torch.distributed): any restart recreates the whole group."""
     startup_policy: Literal["LeaderCreated"] = "LeaderCreated"
-    """Workers start with the leader. `LeaderReady` deadlocks: the leader is Ready only once vLLM serves, and
-    vLLM serves only once the workers have joined Ray."""
+    """Workers start with the leader. `LeaderReady` deadlocks: the leader is Ready only once the engine serves,
+    and it serves only once the workers have joined."""
+    max_surge: int = 0
+    """Groups created above `replicas` during a rolling update (LWS >= v0.5)."""
+    max_unavailable: int = 1
 
     def spec(self) -> dict:
         return {
             "replicas": self.replicas,
             "startupPolicy": self.startup_policy,
+            "rolloutStrategy": {"type": "RollingUpdate", "rollingUpdateConfiguration": {
+                "maxSurge": self.max_surge, "maxUnavailable": self.max_unavailable}},
             "leaderWorkerTemplate": {
                 "size": self.size,
                 "restartPolicy": self.restart_policy,

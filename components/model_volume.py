@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
+from config import names
 from config.schema import ModelConfig, StorageConfig
 
-from .custom_resources import WAIT_FOR, DataLoad, Dataset, JindoRuntime, ObjectMeta, OssMount
-
-FLUID_SIDECAR_LABELS = {"alibabacloud.com/fluid-sidecar-target": "acs"}
-"""Makes ack-fluid's webhook inject the FUSE sidecar into ACS pods that mount a Dataset's claim."""
+from .addons import FLUID_CONTROLLERS, FLUID_NAMESPACE
+from .custom_resources import SKIP_AWAIT, WAIT_FOR, DataLoad, Dataset, JindoRuntime, ObjectMeta, OssMount
+from .python_job import JobImage
+from .waiter import Access, Waiter
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class ModelVolumeArgs:
     """Required with Fluid: its CRs are created after the operator and deleted before it."""
     after: list[pulumi.Resource] = field(default_factory=list)
     """Created first, e.g. the model import: nothing reads the bucket before it holds the model."""
+    job_image: JobImage | None = None
+    """Image of the waiter Jobs (Fluid only)."""
+    controllers_timeout_minutes: int = 10
+    """How long to wait for ack-fluid's controllers (Fluid only)."""
+    cache_parked: bool = False
+    """Fluid: no cache workers and no warm-up (serving parked with storage.fluid.park_with_serving)."""
 
 
 class ModelVolume(pulumi.ComponentResource):
@@ -47,7 +54,8 @@ class ModelVolume(pulumi.ComponentResource):
         super().__init__("deepseek-acs:storage:ModelVolume", name, None, opts)
         self.claim_name = args.name
         if args.storage.mode == "fluid":
-            self.ready, self.pod_labels = self._fluid(name, args), FLUID_SIDECAR_LABELS
+            # The FUSE sidecar's trigger, from the same setting as the chart's webhook selector.
+            self.ready, self.pod_labels = self._fluid(name, args), args.storage.fluid.sidecar_labels
         else:
             self.ready, self.pod_labels = self._oss(name, args), {}
         self.register_outputs({"claim_name": self.claim_name})
@@ -55,7 +63,7 @@ class ModelVolume(pulumi.ComponentResource):
     def _credentials(self, name: str, args: ModelVolumeArgs, id_key: str, secret_key: str) -> k8s.core.v1.Secret:
         return k8s.core.v1.Secret(
             f"{name}-oss-credentials",
-            metadata=k8s.meta.v1.ObjectMetaArgs(name=f"{args.name}-oss-credentials", namespace=args.namespace),
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=names.volume_credentials(args.name), namespace=args.namespace),
             type="Opaque",
             string_data={id_key: args.access_key_id, secret_key: args.access_key_secret},
             opts=pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=args.after),
@@ -65,7 +73,7 @@ class ModelVolume(pulumi.ComponentResource):
         secret = self._credentials(name, args, "akId", "akSecret")
         in_cluster = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=args.after)
         size = f"{math.ceil(args.model.weights_bytes / 2**30)}Gi"  # nominal: OSS enforces no capacity
-        volume_name = pulumi.Output.concat(args.namespace, "-", args.name)
+        volume_name = pulumi.Output.from_input(args.namespace).apply(lambda namespace: names.persistent_volume(namespace, args.name))
         volume = k8s.core.v1.PersistentVolume(
             f"{name}-pv",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=volume_name, labels={"alicloud-pvname": volume_name}),
@@ -113,8 +121,18 @@ class ModelVolume(pulumi.ComponentResource):
         cache = args.storage.fluid
         secret = self._credentials(name, args, "fs.oss.accessKeyId", "fs.oss.accessKeySecret")
         timeouts = pulumi.CustomTimeouts(create=f"{cache.load_timeout_minutes}m", update=f"{cache.load_timeout_minutes}m")
+        in_cluster = pulumi.ResourceOptions(parent=self, provider=args.provider)
+        # ack-fluid is installed without Helm's wait; its controllers being Available is what says it is ready.
+        controllers = Waiter(
+            name=names.fluid_ready_job(args.name), namespace=args.namespace,
+            args=["deployments", "--namespace", FLUID_NAMESPACE, *[item for controller in FLUID_CONTROLLERS
+                                                                   for item in ("--name", controller)]],
+            access=[Access(FLUID_NAMESPACE, "apps", ("deployments",))],
+            image=args.job_image, timeout_minutes=args.controllers_timeout_minutes,
+        ).declare(f"{name}-fluid-ready", pulumi.ResourceOptions.merge(in_cluster, pulumi.ResourceOptions(
+            depends_on=[args.fluid_release])))
         after_operator = pulumi.ResourceOptions(
-            parent=self, provider=args.provider, depends_on=[args.fluid_release, *args.after]
+            parent=self, provider=args.provider, depends_on=[args.fluid_release, controllers, *args.after]
         )
 
         def meta(object_name: str, wait_for: str | None = None) -> ObjectMeta:
@@ -133,7 +151,7 @@ class ModelVolume(pulumi.ComponentResource):
         # the runtime exists. Both are created side by side; the DataLoad waits for both.
         runtime = JindoRuntime(
             meta(args.name),
-            workers=cache.workers,
+            workers=0 if args.cache_parked else cache.workers,
             worker_cpu=cache.worker_cpu,
             tier_quota_gib=cache.tier_quota_gib,
             high_watermark=cache.high_watermark,
@@ -142,8 +160,12 @@ class ModelVolume(pulumi.ComponentResource):
                         "alibabacloud.com/compute-qos": cache.compute_qos},
             worker_annotations=cache.worker_annotations,
         ).declare(f"{name}-runtime", after_operator)
+        if args.cache_parked:  # nothing to warm; resuming creates the DataLoad again, which loads again
+            return [dataset, runtime]
+        # Not awaited by Pulumi, whose wait cannot see a Failed load until its timeout: the waiter below fails at
+        # once with Fluid's reason, and checks that the whole model is cached.
         warmup = DataLoad(
-            meta(f"{args.name}-warmup", "jsonpath={.status.phase}=Complete"),
+            ObjectMeta(names.warmup(args.name), args.namespace, annotations={SKIP_AWAIT: "true"}),
             dataset_name=args.name,
             dataset_namespace=args.namespace,
             paths=tuple(f"/{file}" for file in args.model.served_files),
@@ -151,9 +173,16 @@ class ModelVolume(pulumi.ComponentResource):
             f"{name}-warmup",
             pulumi.ResourceOptions.merge(after_operator, pulumi.ResourceOptions(
                 depends_on=[dataset, runtime],
-                custom_timeouts=timeouts,
-                # A `Once` DataLoad never runs again: a new model (new targets) needs a new object.
+                # A `Once` DataLoad never runs again: a new model (new targets) needs a new object, under its name.
                 replace_on_changes=["spec"],
+                delete_before_replace=True,
             )),
         )
-        return [warmup]
+        loaded = Waiter(
+            name=names.warmup_wait_job(args.name, args.model.served_files, args.model.path), namespace=args.namespace,
+            args=["dataload", "--namespace", args.namespace, "--name", names.warmup(args.name), "--dataset", args.name],
+            access=[Access(args.namespace, "data.fluid.io", ("dataloads", "datasets"))],
+            image=args.job_image, timeout_minutes=cache.load_timeout_minutes,
+        ).declare(f"{name}-warmup-wait", pulumi.ResourceOptions.merge(in_cluster, pulumi.ResourceOptions(
+            depends_on=[warmup])))
+        return [loaded]

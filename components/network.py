@@ -33,13 +33,15 @@ class Network(pulumi.ComponentResource):
     """vSwitches the cluster places its pods in."""
     egress_ready: list[pulumi.Resource]
     """Resources that must exist before pods can reach the Internet (empty when reusing a network)."""
+    vpc_id: pulumi.Output[str] | None
+    """The created VPC (None when reusing vSwitches): where the pods' security group lives."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("deepseek-acs:network:Network", name, None, opts)
         config = args.config
         if config.existing_vswitch_ids:
             self.vswitch_ids = pulumi.Output.from_input(list(config.existing_vswitch_ids))
-            self.egress_ready = []
+            self.egress_ready, self.vpc_id = [], None
         else:
             self._create(name, config)
         self.register_outputs({"vswitch_ids": self.vswitch_ids})
@@ -47,6 +49,7 @@ class Network(pulumi.ComponentResource):
     def _create(self, name: str, config: NetworkConfig) -> None:
         child = pulumi.ResourceOptions(parent=self)
         network = vpc.Network(f"{name}-vpc", vpc_name=name, cidr_block=str(config.vpc_cidr), opts=child)
+        self.vpc_id = network.id
         switches = {
             spec.zone_id: vpc.Switch(
                 f"{name}-{spec.zone_id}",

@@ -8,7 +8,7 @@ that is not `latest`, or a digest; a digest is always the full `sha256:` and 64 
 import re
 from dataclasses import dataclass
 
-from .platform.registries import DOCKER_HUB_DEFAULT
+from .platform.registries import ABROAD_FROM_MAINLAND, ALIBABA_REGISTRIES, DOCKER_HUB_DEFAULT
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
@@ -64,3 +64,36 @@ def parse(reference: str) -> Image:
         raise ImageError(f"{reference!r} is not an image reference: [registry/]repository[:tag][@sha256:digest] with "
                          "lower-case repository names")
     return Image(host, path, tag, digest or None)
+
+
+def rehome(reference: str, mirror: str | None) -> str:
+    """`reference` as pulled through `mirror` (its last path component, tag and digest kept). Images already in an
+    Alibaba registry, and any image when there is no mirror, are left as they are."""
+    image = parse(reference)
+    if mirror is None or is_alibaba(image.host):
+        return reference
+    name = image.path.rsplit("/", 1)[-1]
+    return str(Image(mirror.split("/", 1)[0], f"{mirror.split('/', 1)[1]}/{name}", image.tag, image.digest))
+
+
+def is_alibaba(host: str) -> bool:
+    return any(registry.hosts(host) for registry in ALIBABA_REGISTRIES)
+
+
+def in_vpc(reference: str, region: str) -> str:
+    """Pull an Alibaba-hosted image of the stack's own region through its VPC endpoint (no NAT, no traffic fee).
+    Images of other regions, and other registries, are left as they are."""
+    image = parse(reference)
+    for registry in ALIBABA_REGISTRIES:
+        match = registry.public_pattern().match(image.host)
+        if match and match.group("region") == region:
+            return str(image.with_host(registry.vpc_host(image.host)))
+    return reference
+
+
+def unreachable_from(reference: str, mainland: bool) -> str | None:
+    """Why a pod in a mainland region cannot rely on pulling `reference`, or None."""
+    host = parse(reference).host
+    if mainland and host in ABROAD_FROM_MAINLAND.value:
+        return f"{host} is outside mainland China, where pulls \"can fail due to network issues\" ({ABROAD_FROM_MAINLAND.source.cite()})"
+    return None

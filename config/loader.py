@@ -16,7 +16,8 @@ NAMESPACE = "deepseek-acs"
 REGION_KEY = "alicloud:region"
 KNOWN_NAMESPACES = (NAMESPACE, "alicloud", "pulumi", "kubernetes")
 """Namespaces a stack file of this project holds; a near miss of one of them is a typo, reported as such."""
-SECRET_FIELDS = frozenset({"api_key", "hub_token", "package_index_url"})
+SECRET_FIELDS = frozenset({"api_key", "hub_token", "package_index_url", "grafana_auth",
+                           "dingtalk_webhook_url"})
 """Keys accepted only as Pulumi secrets. Pulumi marks a whole structured key secret when any leaf is, so
 secrets get keys of their own instead of sitting inside a section."""
 
@@ -40,7 +41,7 @@ def load(raw: Mapping[str, Any], secret_keys: Collection[str], stack: str) -> St
         namespace, _, name = key.partition(":")
         key_problem = _key_problem(key, namespace, name)
         if key_problem:
-            problems.append((key, key_problem))
+            problems.append((credentials.path_part(key), key_problem))
             continue
         if namespace != NAMESPACE:
             continue
@@ -51,7 +52,7 @@ def load(raw: Mapping[str, Any], secret_keys: Collection[str], stack: str) -> St
         data[name] = _decode(value)
     if REGION_KEY in raw:
         data["region"] = raw[REGION_KEY]
-    problems.extend(credentials.problems(data, SECRET_FIELDS))
+    problems.extend(credentials.problems(data, StackConfig, SECRET_FIELDS))
     config, issues = validate(StackConfig, data)
     problems.extend(_describe(issue) for issue in issues)
     if problems:
@@ -121,7 +122,7 @@ def _describe(issue: Issue) -> tuple[str, str]:
 def _path(loc: tuple) -> str:
     if loc[:1] == ("region",):
         return REGION_KEY
-    return ".".join(str(part) for part in loc) or "<root>"
+    return ".".join(credentials.path_part(part) for part in loc) or "<root>"
 
 
 def _fields_at(loc: tuple) -> list[str]:

@@ -17,25 +17,22 @@ class Sizing:
     weights_bytes: int
     weights_per_gpu_bytes: float
     usable_gpu_bytes: float
-    """GPU memory x vLLM's gpu_memory_utilization."""
-    weights_budget_per_gpu_bytes: float
-    """Usable memory less the share kept free for the KV cache."""
+    """GPU memory x the engine's memory fraction."""
     cache_capacity_bytes: float = 0.0
     """Fluid: workers x tier quota x high watermark (0 without Fluid)."""
     cache_needed_bytes: int = 0
 
     @classmethod
     def weights(cls, model, serving) -> "Sizing":
-        """The GPU side alone (what the weights rule reads)."""
+        """The GPU side alone (the KV cache and concurrency: config/capacity.py)."""
         weights = model.weights_bytes
-        usable = serving.gpu_memory_gib * GIB * serving.gpu_memory_utilization
+        usable = serving.gpu_memory_gib * GIB * serving.engine_spec.settings(serving).memory_fraction
         return cls(
             gpus_per_group=serving.total_gpus,
             total_gpus=serving.total_gpus * serving.replicas,
             weights_bytes=weights,
             weights_per_gpu_bytes=weights / (serving.tensor_parallel * serving.pipeline_parallel),
             usable_gpu_bytes=usable,
-            weights_budget_per_gpu_bytes=usable * (1 - serving.min_kv_cache_fraction),
         )
 
     @classmethod

@@ -23,6 +23,9 @@ def waits(stack) -> list[Wait]:
     if stack.model.import_.enabled:
         found.append(Wait("model import", stack.model.import_.timeout_minutes, "model.import.timeout_minutes"))
     if stack.uses_fluid:
+        # Two waits in a row: the Dataset until Bound (its runtime up), then the warm-up's waiter Job.
+        found.append(Wait("cache bind (Dataset Bound)", stack.storage.fluid.load_timeout_minutes,
+                          "storage.fluid.load_timeout_minutes"))
         found.append(Wait("cache warm-up", stack.storage.fluid.load_timeout_minutes,
                           "storage.fluid.load_timeout_minutes"))
     found.append(Wait("model load (LeaderWorkerSet Available)", stack.serving.ready_timeout_minutes,

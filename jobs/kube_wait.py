@@ -5,8 +5,8 @@
   kube_wait.py dataload --namespace NS --name DATALOAD --dataset DATASET
       The cache warm-up Complete and the Dataset fully cached; exit 1 at once, with Fluid's reason, on Failed.
   kube_wait.py rollout --namespace NS --lws NAME --revision HASH --groups N --size S [--max-recreations K]
-      Every pod of the LeaderWorkerSet's N groups at the new template revision (our `deepseek-acs/template-hash`
-      annotation) and Ready, none of the old one left; exit 1 once groups were recreated more than K times
+      At least N groups' pods at the new template revision (our `deepseek-acs/template-hash` annotation) and
+      Ready, none of another revision left (N = 0: every pod gone, a parked set); exit 1 once groups were recreated more than K times
       (a restart storm burns every GPU of the group on each try). LWS versions without observedGeneration report
       the old Available while a new revision rolls out: this gate does not trust it.
 
@@ -137,7 +137,8 @@ class Rollout:
             raise WaitFailure(f"{self.lws}: groups were recreated {recreations} times while rolling out "
                               f"(limit {self.max_recreations}): {self._why(current)}")
         ready = [pod for pod in current if _ready(pod)]
-        done = len(ready) == self.groups * self.size and not stale
+        # At least: an autoscaler may run more groups than the stack's minimum; none may be of another revision.
+        done = len(ready) >= self.groups * self.size and not stale
         return done, (f"{len(ready)}/{self.groups * self.size} pods of revision {self.revision[:12]} ready, "
                       f"{len(stale)} of other revisions left, {max(recreations, 0)} recreations")
 

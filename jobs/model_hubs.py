@@ -21,6 +21,8 @@ from urllib.parse import quote, quote_plus
 import requests
 
 COMMIT_ID = re.compile(r"^[0-9a-f]{40}$")
+PLACEHOLDER_COMMIT = "0" * 40
+"""Git's null commit id: what a stack file holds until someone has looked the real revision up."""
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 RATE_LIMIT = re.compile(r'"[^"]*"\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*=\s*(?P<t>\d+)')
 
@@ -146,6 +148,9 @@ HUBS = {hub.name: hub for hub in (ModelScope, HuggingFace)}
 
 def check_revision(hub: ModelScope | HuggingFace, repo: str, revision: str) -> None:
     """A pinned revision is a full commit id or a tag the hub reports; a branch moves under you."""
+    if revision == PLACEHOLDER_COMMIT:
+        raise HubError(f"the revision is the placeholder {PLACEHOLDER_COMMIT} (git's null id): set "
+                       f"model.import.revision to a commit id of {repo} on {hub.name}")
     if COMMIT_ID.match(revision):
         return
     tags = hub.tags(repo)

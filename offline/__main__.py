@@ -14,7 +14,7 @@ from rich.console import Console
 import config
 from config.platform.pulumi import STACK_NAME
 
-from . import engine, plan, stackfile
+from . import compare, engine, plan, stackfile, waits
 
 CONFIG_ERROR = 2
 
@@ -38,7 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     which.add_argument("--all", action="store_true", help="every Pulumi.<stack>.yaml of --root")
     render.add_argument("--out", type=Path, default=engine.PROJECT_ROOT / "build" / "plan", help="output folder")
     render.add_argument("--root", type=Path, default=engine.PROJECT_ROOT, help="folder holding the stack files")
+    waits.add_parser(commands, stack_name)
+    compare.add_parser(commands, stack_name)
     args = parser.parse_args(argv)
+    if args.command == "waits":
+        return waits.run(args, sys.stdout, sys.stderr)
+    if args.command == "diff":
+        return compare.run(args, Console(highlight=False, width=plan.WIDTH),
+                           Console(stderr=True, highlight=False, soft_wrap=True))
 
     stacks = stackfile.available_stacks(args.root) if args.all else [args.stack]
     return max((render_stack(name, args.root, args.out) for name in stacks), default=0)
@@ -54,7 +61,7 @@ def render_stack(name: str, root: Path, out: Path) -> int:
         errors.print(f"error: {error}", markup=False)
         return CONFIG_ERROR
     target = plan.write(run, out)
-    plan.print_summary(run, stack, target, Console(highlight=False))
+    plan.print_summary(run, stack, target, Console(highlight=False, width=plan.WIDTH))
     return 0
 
 

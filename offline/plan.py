@@ -13,11 +13,14 @@ from rich.tree import Tree
 
 from config import Sizing, StackConfig, gib
 
+from . import summary
 from .engine import Node, Run
 
 # Kubernetes resources that are not objects in the cluster: the provider, and a Helm release (rendered by Helm).
 NOT_MANIFESTS = ("pulumi:providers:kubernetes", "kubernetes:helm.sh/v3:Release")
 TOP_LEVEL_ORDER = ("apiVersion", "kind", "metadata")
+WIDTH = 100
+"""Columns of the summary: a 100-column terminal and CI logs (rich takes 80 where stdout is no terminal)."""
 
 
 def is_manifest(node: Node) -> bool:
@@ -102,6 +105,7 @@ def print_summary(run: Run, stack: StackConfig, target: Path, console: Console) 
         counts.add_row(typ, str(count))
     console.print(counts)
     console.print(_sizing_table(Sizing.of(stack), stack))
+    console.print(*summary.tables(run, stack))
     console.print(f"Plan written to {target}/ (graph.json, manifests/, pod-templates/)")
 
 
@@ -136,7 +140,7 @@ def _sizing_table(sizing: Sizing, stack: StackConfig) -> Table:
     table.add_row(
         "weights per GPU vs usable GPU memory",
         f"{gib(sizing.weights_per_gpu_bytes):.1f} GiB",
-        f"{gib(sizing.weights_budget_per_gpu_bytes):.1f} of {gib(sizing.usable_gpu_bytes):.1f} GiB",
+        f"of {gib(sizing.usable_gpu_bytes):.1f} GiB usable",
     )
     if stack.uses_fluid:
         table.add_row(

@@ -1,8 +1,12 @@
 """CrossGuard rules for deepseek-acs stacks. Pure functions of what the engine sends, so they are unit-tested
 against recorded graphs without the CLI (tests/policy). Property names are the engine's (camelCase)."""
 
-from collections.abc import Iterator
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
 
+import pulumi
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
@@ -24,6 +28,7 @@ INTERNET_APPROVAL = "deepseek-acs/allow-internet-facing"
 ACS_LABEL_PREFIX = "alibabacloud.com/"
 LWS_NAME_LABEL = "leaderworkerset.sigs.k8s.io/name"
 GPU = "nvidia.com/gpu"
+RELEASE = "kubernetes:helm.sh/v3:Release"
 
 _TEMPLATE_OWNERS = {
     "kubernetes:apps/v1:Deployment": ("template",),
@@ -50,11 +55,43 @@ def containers(pod_spec: dict) -> list[dict]:
     return [*(pod_spec.get("initContainers") or []), *(pod_spec.get("containers") or [])]
 
 
+# The config's rule (config/images.py), repeated because the pack runs without the program's code: a digest is
+# 'sha256:' and 64 lower-case hex digits; a tag is a valid tag other than 'latest'; repositories are lower case.
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_PATH_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+
+
 def is_pinned(image: str) -> bool:
-    if "@sha256:" in image:
-        return True
-    name, _, tag = image.rpartition(":")
-    return bool(name) and "/" not in tag and tag not in ("", "latest")
+    """A well-formed reference with a full digest, or with a tag other than 'latest'."""
+    name, at, digest = image.partition("@")
+    if at and not _DIGEST.match(digest):
+        return False
+    tag = None
+    if ":" in name.rsplit("/", 1)[-1]:
+        name, tag = name.rsplit(":", 1)
+        if not _TAG.match(tag):
+            return False
+    first, slash, rest = name.partition("/")
+    path = rest if slash and ("." in first or ":" in first or first == "localhost") else name
+    return bool(path) and all(_PATH_COMPONENT.match(part) for part in path.split("/")) \
+        and (bool(at) or tag not in (None, "latest"))
+
+
+def chart_images(values: object, where: str = "values") -> Iterator[tuple[str, str]]:
+    """(where, reference) of every image a Helm release's values set: `image: <reference>`, or the charts'
+    usual `{repository, tag}` pair (which the chart renders as `<repository>:<tag>`)."""
+    if isinstance(values, dict):
+        if isinstance(values.get("repository"), str) and "tag" in values:
+            yield where, f"{values['repository']}:{values['tag']}"
+        for key, item in values.items():
+            if key == "image" and isinstance(item, str):
+                yield f"{where}.image", item
+            else:
+                yield from chart_images(item, f"{where}.{key}")
+    elif isinstance(values, list):
+        for index, item in enumerate(values):
+            yield from chart_images(item, f"{where}.{index}")
 
 
 def _stack_name(urn: str) -> str:
@@ -108,6 +145,8 @@ def _inference_probes(args: ResourceValidationArgs, report: ReportViolation) -> 
         return
     for where, pod in pod_specs(args.resource_type, args.props):
         for container in pod.get("containers") or []:
+            if not container.get("ports") and not container.get("startupProbe") and "leader" not in where:
+                continue  # a headless worker (vLLM --headless) serves nothing to probe; its exit recreates the group
             missing = [probe for probe in ("startupProbe", "readinessProbe") if not container.get(probe)]
             if missing:
                 report(f"Inference container '{container.get('name')}' in {args.name} ({where}) has no "
@@ -120,7 +159,12 @@ def _images_pinned(args: ResourceValidationArgs, report: ReportViolation) -> Non
             image = container.get("image") or ""
             if not is_pinned(image):
                 report(f"Container '{container.get('name')}' in {args.name} ({where}) uses image '{image}': pin a "
-                       "tag other than 'latest', or a digest.")
+                       "tag other than 'latest', or a full digest (sha256: and 64 hex digits).")
+    if args.resource_type == RELEASE:
+        for where, image in chart_images(args.props.get("values") or {}):
+            if not is_pinned(image):
+                report(f"Helm release {args.name} sets image '{image}' ({where}): pin a tag other than 'latest', or "
+                       "a full digest (sha256: and 64 hex digits).")
 
 
 def _selectors(resource_type: str, props: dict) -> dict:
@@ -175,6 +219,48 @@ def _no_public_load_balancer(args: ResourceValidationArgs, report: ReportViolati
                "explicitly with `serving.service.internet_facing: true` in the stack config.")
 
 
+# ------------------------------------------------------------------------------------------ disruption
+ACKNOWLEDGE_KEY = "deepseek-acs:acknowledge"
+"""Stack config holding `pod_template`: the LWS pod-template hash a person has agreed the prod stack may run."""
+
+
+def _plain(value):
+    """Resource inputs as plain dicts and lists (the pack hands them over wrapped)."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_plain(item) for item in value]
+    return value
+
+
+def pod_template_hash(lws_props) -> str:
+    """16 hex digits over the leader and worker templates, what LWS hashes to decide a rollout (the pack's copy of
+    offline/diff.py's; a test keeps them equal)."""
+    template = (_plain(lws_props).get("spec") or {}).get("leaderWorkerTemplate") or {}
+    parts = [template.get("leaderTemplate") or {}, template.get("workerTemplate") or {}]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+
+
+def acknowledged_pod_template() -> str | None:
+    """`acknowledge.pod_template` from the stack's config, which the engine hands to a policy pack as to a program."""
+    raw = pulumi.runtime.get_config(ACKNOWLEDGE_KEY)
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return None
+    return value.get("pod_template") if isinstance(value, dict) else None
+
+
+def _prod_groups_recreated_on_purpose(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != LWS or _stack_name(args.urn) != "prod":
+        return
+    current = pod_template_hash(args.props)
+    if acknowledged_pod_template() != current:
+        report(f"LeaderWorkerSet '{args.name}' runs pod template {current}, which the prod stack has not "
+               "acknowledged: a new template recreates every serving group (see `make diff` for the downtime). "
+               f"Acknowledge it in the same change: `acknowledge: {{pod_template: {current}}}` in Pulumi.prod.yaml.")
+
+
 POLICIES = [
     ResourceValidationPolicy("model-bucket-protected", "The model bucket is protected from `pulumi destroy`.",
                              _bucket_protected),
@@ -183,9 +269,11 @@ POLICIES = [
                           _bucket_hardened),
     ResourceValidationPolicy("gpu-requests-equal-limits", "GPU containers request exactly their limits.",
                              _gpu_requests_equal_limits),
-    ResourceValidationPolicy("inference-pods-have-probes", "Inference pods have startup and readiness probes.",
+    ResourceValidationPolicy("inference-pods-have-probes", "Inference pods that serve have startup and readiness "
+                             "probes (the leader always).",
                              _inference_probes),
-    ResourceValidationPolicy("images-pinned", "No image is untagged or `latest`.", _images_pinned),
+    ResourceValidationPolicy("images-pinned", "Every image, of pods and of chart values, has a tag other than "
+                             "`latest` or a full digest.", _images_pinned),
     ResourceValidationPolicy("no-acs-labels-in-selectors", "ACS system labels are never used in selectors.",
                              _no_acs_labels_in_selectors),
     StackValidationPolicy("api-key-where-exposed",
@@ -194,6 +282,9 @@ POLICIES = [
     ResourceValidationPolicy("no-public-load-balancer",
                              "No internet-facing LoadBalancer unless the stack allows it explicitly.",
                              _no_public_load_balancer),
+    ResourceValidationPolicy("prod-group-recreation-acknowledged",
+                             "A prod pod template that recreates the serving groups is acknowledged in config.",
+                             _prod_groups_recreated_on_purpose),
 ]
 
 ENFORCEMENT = EnforcementLevel.MANDATORY

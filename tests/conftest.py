@@ -11,8 +11,10 @@ import json
 import pytest
 
 from offline import engine, stackfile
+from tests.stacks import VARIANTS
 
 STACKS = ("dev", "prod")
+EVERY_STACK = (*STACKS, *VARIANTS)
 
 
 @functools.cache
@@ -52,6 +54,10 @@ def _set_top_level(config: dict[str, str], key: str, value: object) -> None:
 
 @functools.cache
 def _cached_run(stack: str) -> engine.Run:
+    if stack in VARIANTS:
+        base, changes = VARIANTS[stack]
+        config, secret_keys = changed_config(base, changes)
+        return engine.run(base, config, secret_keys)
     config, secret_keys = stack_file(stack)
     return engine.run(stack, config, secret_keys)
 
@@ -61,9 +67,15 @@ def each_stack(request) -> str:
     return request.param
 
 
+@pytest.fixture(params=EVERY_STACK)
+def every_stack(request) -> str:
+    """The committed stacks and the test stacks (tests/stacks.py)."""
+    return request.param
+
+
 @pytest.fixture
 def rendered():
-    """rendered(stack) -> the Run of the unchanged stack file (shared, read-only)."""
+    """rendered(stack) -> the Run of the unchanged stack file or test stack (shared, read-only)."""
     return _cached_run
 
 
@@ -71,8 +83,9 @@ def rendered():
 def render():
     """render(stack, {"serving.replicas": 2}) -> a fresh Run with those config changes."""
 
-    def _render(stack: str, changes: dict[str, object] | None = None) -> engine.Run:
+    def _render(stack: str, changes: dict[str, object] | None = None, secrets: tuple[str, ...] = ()) -> engine.Run:
+        """`secrets`: top-level keys of `changes` that the stack file holds as `secure:` values."""
         config, secret_keys = changed_config(stack, changes or {})
-        return engine.run(stack, config, secret_keys)
+        return engine.run(stack, config, [*secret_keys, *(f"deepseek-acs:{key}" for key in secrets)])
 
     return _render

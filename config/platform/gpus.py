@@ -36,6 +36,12 @@ H20_141 = Source(
     "not from an Alibaba page: confirm it on the first deploy (docs/first-deploy.md).",
 )
 L20_MEMORY = Source("https://huggingface.co/hardware/l20", _READ, "NVIDIA L20: \"Memory 48GB\".")
+H20_FP8 = Source(
+    "https://ke60.top/article/1471038.html", _READ,
+    "NVIDIA H20: \"The headline is its Transformer Engine with FP8 precision\" (Hopper, like H100/H200, whose "
+    "4th-generation Tensor Cores brought FP8). For L20/L20X no public page read here states FP8 support, so FP8 "
+    "KV cache is not offered on them until confirmed (docs/first-deploy.md).",
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,8 @@ class GpuSeries:
     default_driver: str
     drivers: tuple[str, ...]
     source: Source
+    fp8: Fact[bool]
+    """Whether the GPU computes in FP8 (what an FP8 KV cache needs)."""
     shapes: tuple[PodShape, ...] = field(default_factory=tuple)
     """Published pod shapes; empty when no public source lists them."""
 
@@ -66,11 +74,14 @@ class GpuSeries:
 GPU_SERIES = {
     series.label: series
     for series in (
-        GpuSeries("GU8TF", 96, "550.90.07", ("580.95.05-open", "550.90.07"), DRIVERS,
+        GpuSeries("GU8TF", 96, "550.90.07", ("580.95.05-open", "550.90.07"), DRIVERS, Fact(True, H20_FP8),
                   shapes=(PodShape(8, 64, 512, GUIDE),)),
-        GpuSeries("GU8TEF", 141, "570.133.20", ("580.95.05-open", "570.133.20", "550.127.08"), H20_141),
-        GpuSeries("L20", 48, "550.90.07", ("580.95.05-open", "570.133.20", "550.90.07", "535.161.08"), L20_MEMORY),
-        GpuSeries("L20X", 141, "570.133.20", ("580.95.05-open", "570.133.20", "550.127.08"), DRIVERS),
+        GpuSeries("GU8TEF", 141, "570.133.20", ("580.95.05-open", "570.133.20", "550.127.08"), H20_141,
+                  Fact(True, H20_FP8)),
+        GpuSeries("L20", 48, "550.90.07", ("580.95.05-open", "570.133.20", "550.90.07", "535.161.08"), L20_MEMORY,
+                  Fact(False, H20_FP8)),
+        GpuSeries("L20X", 141, "570.133.20", ("580.95.05-open", "570.133.20", "550.127.08"), DRIVERS,
+                  Fact(False, H20_FP8)),
     )
 }
 
@@ -109,3 +120,28 @@ MODEL_SERIES_LABEL = Fact("alibabacloud.com/gpu-model-series", LABELS)
 def largest_memory_request_gib(shape: PodShape) -> float:
     """What a pod of this shape may request: the shape less ACS's share."""
     return shape.memory_gib * (1 - MEMORY_HEADROOM.value)
+
+
+CUDA_DRIVER_MINIMUM = Fact(
+    {12: 525, 13: 580},
+    Source("https://docs.nvidia.com/deploy/cuda-compatibility/minor-version-compatibility.html", _READ,
+           "\"CUDA 13.x | >= 580 | N/A\"; \"CUDA 12.x | >= 525 | < 580 (newer drivers still supported through "
+           "backward compatibility)\" (minor-version compatibility, with a limited feature set below a toolkit's "
+           "own driver)."),
+)
+"""The oldest driver branch (major version) that runs an image built for each CUDA major."""
+
+
+def driver_major(driver: str) -> int:
+    return int(driver.split(".", 1)[0])
+
+
+def driver_for(series: GpuSeries, cuda_major: int) -> str | None:
+    """The driver to request for an image of `cuda_major` on `series`: None when the series' default runs it,
+    else the newest driver the series offers that does (None as well when none does: the rule says so)."""
+    needed = CUDA_DRIVER_MINIMUM.value[cuda_major]
+    if driver_major(series.default_driver) >= needed:
+        return None
+    newer = [driver for driver in series.drivers if driver_major(driver) >= needed]
+    return max(newer, key=lambda driver: tuple(int(part) for part in driver.removesuffix("-open").split("."))) \
+        if newer else None

@@ -54,3 +54,26 @@ EIPS_PER_NAT = Fact(
     Source("https://help.aliyun.com/en/nat-gateway/user-guide/quotas/", _READ,
            "natgw_quota_eip_num_per_nat: Maximum number of elastic IP addresses (EIPs) per Internet NAT gateway. 20"),
 )
+
+SECURITY_GROUP_ANNOTATION = Fact(
+    "network.alibabacloud.com/security-group-ids",
+    Source("https://alibabacloud.com/help/en/cs/latest/specify-vswitch-and-securitygroups-for-the-pod", _READ,
+           "\"network.alibabacloud.com/security-group-ids: \\\"sg-xx1,sg-xx2\\\"\" ... \"When the annotation is "
+           "specified, ACS uses the security group defined in the annotation and binds the network interface to that "
+           "security group.\" (ACS pod annotation reference, Last Updated Jan 10, 2026: \"You can specify multiple "
+           "security group IDs.\")"),
+)
+NETWORK_POLICY_CPU_ONLY = Fact(
+    True,
+    Source("https://help.aliyun.com/en/ack/product-overview/poseidon", _READ,
+           "Poseidon (the NetworkPolicy agent), v0.8.0 of June 10, 2026: \"Limitations: NetworkPolicy is supported "
+           "only in ACK Serverless clusters, on ECI in ACK clusters, and on ACS CPU instances.\""),
+)
+"""NetworkPolicies do not bind ACS GPU pods: their isolation is the per-pod security group."""
+BASIC_SECURITY_GROUP = Fact(
+    {"inner_access_policy": "Accept", "egress": "allow all"},
+    Source("https://help.aliyun.com/en/ecs/user-guide/security-group-rules", _READ,
+           "\"Basic security groups allow inbound internal traffic from instances in the same group and allow all "
+           "outbound traffic by default. Enterprise security groups deny both inbound and outbound traffic by "
+           "default.\""),
+)

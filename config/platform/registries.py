@@ -20,6 +20,10 @@ class RegistryRule:
     def public_pattern(self) -> re.Pattern[str]:
         return _pattern(self.public)
 
+    def hosts(self, host: str) -> bool:
+        """Whether `host` is this registry, by its public or its VPC name."""
+        return bool(_pattern(self.public).match(host) or _pattern(self.vpc).match(host))
+
     def vpc_host(self, host: str) -> str | None:
         """The VPC host of `host` if `host` is this rule's public form."""
         match = self.public_pattern().match(host)
@@ -90,6 +94,8 @@ IMAGE_CACHE_ANNOTATION = Fact(
 )
 IMAGE_CACHE_REGIONS = Fact(("cn-beijing", "cn-shanghai", "cn-hangzhou", "cn-wulanchabu", "cn-shenzhen", "cn-hongkong",
                        "ap-southeast-1"), IMAGE_CACHE_ANNOTATION.source)
+IMAGE_CACHE_GPU_SERIES = Fact(("G59", "G49E", "L20"), IMAGE_CACHE_ANNOTATION.source)
+"""GPU pods of other series get no cache hit ("目前 GPU 场景镜像缓存支持的卡型: G59、G49E、L20(GN8IS)")."""
 
 DOCKER_HUB_DEFAULT = Fact(
     "docker.io",

@@ -20,18 +20,25 @@ class ModelImportConfig(Section):
     )
     revision: Optional[str] = Field(
         None, pattern=r"^[A-Za-z0-9._-]{1,64}$",
-        description="Pinned revision: a commit id or tag, never a moving branch. Required when enabled.",
+        description="Pinned revision: a full commit id (40 hex digits) or a tag the hub reports (the Job checks), "
+        "never a moving branch. Required when enabled.",
+    )
+    hub_url: Optional[str] = Field(
+        None, pattern=r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/-]*)?$",
+        description="The hub's base URL when not its public one (a mirror of Hugging Face, a private ModelScope).",
     )
     parallel_files: int = Field(4, ge=1, le=16, description="Files copied at once (memory: parallel x part size).")
     part_size_mib: int = Field(64, ge=5, le=1024, description="Multipart upload part size; nothing touches disk.")
-    timeout_minutes: int = Field(720, ge=10, le=2880, description="How long `pulumi up` waits for the import.")
+    timeout_minutes: Optional[int] = Field(
+        None, ge=10, le=2880, description="How long `pulumi up` waits for the import. Unset: derived from the worst-case cold-start estimate (config/estimates.py); a value below it is refused."
+    )
 
     @rule("enabled", "revision")
     def _pinned_revision(self):
         yield from violations(
             (not self.enabled or self.revision is not None, "revision", "required when the import is enabled"),
             (self.revision not in ("main", "master", "HEAD"), "revision",
-             f"{self.revision!r} is a moving branch; allowed: a commit id or a tag"),
+             f"{self.revision!r} is a moving branch; allowed: a full commit id (40 hex digits) or a tag"),
         )
 
 

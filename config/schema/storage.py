@@ -1,9 +1,10 @@
 """`storage`: how pods read the model, straight from OSS or through the Fluid memory cache."""
 
-from typing import Literal
+from typing import Literal, Optional
 
 from pydantic import Field
 
+from ..platform.fluid import SIDECAR_TARGET_LABEL
 from .base import Section, rule, violations
 
 
@@ -26,10 +27,30 @@ class FluidCacheConfig(Section):
         default_factory=lambda: {"kubernetes.io/resource-type": "serverless"},
         description="Annotations on cache worker pods (Alibaba's ACS manifests set the one given by default).",
     )
-    load_timeout_minutes: int = Field(
-        180, ge=10, le=1440,
-        description="How long `pulumi up` waits for the Dataset to bind and the cache warm-up to complete.",
+    sidecar_target: Optional[str] = Field(
+        None, pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+        description="One setting for both sides of ack-fluid's sidecar injection: the chart's "
+        "`webhook.serverlessInject.platformValue` and the `alibabacloud.com/fluid-sidecar-target` label on the GPU "
+        "pods. Default: neither is set, as in Alibaba's guide for a pure ACS cluster; 'acs' is Alibaba's value for "
+        "ACS pods of an ACK cluster.",
     )
+    load_timeout_minutes: Optional[int] = Field(
+        None, ge=10, le=1440,
+        description="How long `pulumi up` waits for the Dataset to bind and the cache warm-up to complete. Unset: derived from the worst-case cold-start estimate (config/estimates.py); a value below it is refused.",
+    )
+
+    @property
+    def sidecar_labels(self) -> dict[str, str]:
+        """Labels of the pods that mount the Dataset: the webhook's selector, when the stack sets one."""
+        return {SIDECAR_TARGET_LABEL.value: self.sidecar_target} if self.sidecar_target else {}
+
+    @property
+    def webhook_values(self) -> dict:
+        """ack-fluid chart values that select those pods (none: the chart's own selector)."""
+        if not self.sidecar_target:
+            return {}
+        return {"webhook": {"serverlessInject": {"platformKey": SIDECAR_TARGET_LABEL.value,
+                                                 "platformValue": self.sidecar_target}}}
 
     @rule("low_watermark", "high_watermark")
     def _watermarks_ordered(self):

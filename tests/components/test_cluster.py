@@ -68,8 +68,13 @@ def test_kubeconfig_lives_as_long_as_the_longest_up(rendered, each_stack):
     stack = config.load(*stack_file(each_stack), each_stack)
     invoke_ttl = stack.kubeconfig_ttl_minutes
     assert invoke_ttl == total_minutes(stack)
-    # prod: cluster 60 + lws 10 + fluid 10 + import 720 + cache 180 + model 150 + smoke 15
-    assert config.load(*stack_file("prod"), "prod").kubeconfig_ttl_minutes == 60 + 10 + 10 + 720 + 180 + 150 + 15
+    # prod: cluster + lws + fluid controllers + import + cache bind + warm-up + rollout + smoke test
+    prod = config.load(*stack_file("prod"), "prod")
+    assert prod.kubeconfig_ttl_minutes == (
+        prod.cluster.create_timeout_minutes + prod.charts.lws.ready_timeout_minutes
+        + prod.charts.fluid.ready_timeout_minutes + prod.model.import_.timeout_minutes
+        + 2 * prod.storage.fluid.load_timeout_minutes + prod.serving.ready_timeout_minutes
+        + prod.jobs.smoke_test_timeout_minutes)
 
 
 def test_a_kubeconfig_shorter_than_the_run_is_refused():
@@ -77,8 +82,9 @@ def test_a_kubeconfig_shorter_than_the_run_is_refused():
     with pytest.raises(config.ConfigError) as caught:
         config.load(raw, secrets, "prod")
     message = dict(caught.value.problems)["cluster.kubeconfig_ttl_minutes"]
-    assert "shorter than the longest `pulumi up` of this stack, 1145 min" in message
-    assert "720 (model.import.timeout_minutes)" in message
+    longest = total_minutes(config.load(*stack_file("prod"), "prod"))
+    assert f"shorter than the longest `pulumi up` of this stack, {longest} min" in message
+    assert " (model.import.timeout_minutes)" in message
 
 
 def test_waits_beyond_the_longest_kubeconfig_are_refused():
@@ -124,7 +130,8 @@ def test_stack_files_forbid_the_default_kubernetes_provider(each_stack):
 
 
 def test_existing_cluster_is_reused_and_its_id_flows_through(render):
-    run = render("prod", {"cluster.existing_cluster_id": "c0123456789abcdef", "network": None})
+    run = render("prod", {"cluster.existing_cluster_id": "c0123456789abcdef", "network": None,
+                          "serving.pod_security_group": False})
     assert not run.of_type(CLUSTER)
     assert run.one("pulumi:providers:kubernetes").inputs["clusterIdentifier"] == "c0123456789abcdef"
     assert run.outputs["cluster_id"] == "c0123456789abcdef"

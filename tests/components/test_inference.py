@@ -4,6 +4,7 @@ readiness wait and exports."""
 import pytest
 
 from offline.engine import SECRET_MASK
+from tests.test_config import load
 
 LWS = "kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet"
 SERVICE = "kubernetes:core/v1:Service"
@@ -33,16 +34,16 @@ def test_prod_is_the_guides_deployment(rendered):
     assert spec["replicas"] == 1 and template["size"] == 2
     for role in ("leader", "worker"):
         resources = container(run, role)["resources"]
-        assert resources["requests"] == resources["limits"] == {"cpu": "64", "memory": "512Gi", "nvidia.com/gpu": "8"}
+        assert resources["requests"] == resources["limits"] == {"cpu": "64", "memory": "476Gi", "nvidia.com/gpu": "8"}
         pod = template[f"{role}Template"]["spec"]
         assert {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "32Gi"}} in pod["volumes"]
         model = next(volume for volume in pod["volumes"] if volume["name"] == "model")
         assert model["persistentVolumeClaim"]["claimName"] == run.one(
             "kubernetes:data.fluid.io/v1alpha1:Dataset").inputs["metadata"]["name"]
-    args = container(run, "leader")["args"]
-    assert args[0] == "/models/DeepSeek-R1"
+    args = container(run, "leader")["command"]
+    assert args[3:6] == ["vllm", "serve", "/models/DeepSeek-R1"]
     assert flag(args, "--tensor-parallel-size") == "8" and flag(args, "--pipeline-parallel-size") == "2"
-    assert flag(args, "--served-model-name") == "ds" and flag(args, "--distributed-executor-backend") == "ray"
+    assert flag(args, "--served-model-name") == "ds" and "--distributed-executor-backend" not in args
 
 
 def test_rdma_labels_and_nccl_settings(rendered):
@@ -50,7 +51,6 @@ def test_rdma_labels_and_nccl_settings(rendered):
     for role in ("leader", "worker"):
         labels = lws_spec(run)["leaderWorkerTemplate"][f"{role}Template"]["metadata"]["labels"]
         assert labels["alibabacloud.com/hpn-type"] == "rdma"
-        assert labels["alibabacloud.com/fluid-sidecar-target"] == "acs"
         variables = env(run, role)
         assert {key: variables[key] for key in ("NCCL_SOCKET_IFNAME", "NCCL_IB_HCA", "NCCL_IB_GID_INDEX", "NCCL_IB_TC",
                                                  "NCCL_IB_SL", "NCCL_NET_PLUGIN")} == {
@@ -72,15 +72,16 @@ def test_group_policies_cannot_deadlock_and_recreate_the_group(rendered):
     assert spec["leaderWorkerTemplate"]["restartPolicy"] == "RecreateGroupOnPodRestart"
 
 
-def test_pods_start_through_the_projects_bootstrap_script(rendered):
+def test_pods_start_through_the_projects_launch_scripts(rendered):
     run = rendered("prod")
-    configmap = run.one("kubernetes:core/v1:ConfigMap", "deepseek-acs-prod-bootstrap").inputs
-    assert configmap["data"]["bootstrap.sh"].startswith("#!/bin/sh")
+    configmap = run.one("kubernetes:core/v1:ConfigMap", "deepseek-acs-prod-launch").inputs
+    assert sorted(configmap["data"]) == ["deepseek_acs_auth.py", "launch.sh", "ray-bootstrap.sh"]
+    assert configmap["data"]["launch.sh"].startswith("#!/bin/sh")
     for role in ("leader", "worker"):
-        assert container(run, role)["command"] == ["/bin/sh", "/opt/deepseek-acs/bootstrap.sh", role]
+        assert container(run, role)["command"][:3] == ["/bin/sh", "/opt/deepseek-acs/launch.sh", role]
         pod = lws_spec(run)["leaderWorkerTemplate"][f"{role}Template"]
-        assert {"name": "bootstrap", "configMap": {"name": configmap["metadata"]["name"], "defaultMode": 0o555}} in pod["spec"]["volumes"]
-        assert len(pod["metadata"]["annotations"]["deepseek-acs/bootstrap-sha256"]) == 64
+        assert {"name": "launch", "configMap": {"name": configmap["metadata"]["name"], "defaultMode": 0o555}} in pod["spec"]["volumes"]
+        assert len(pod["metadata"]["annotations"]["deepseek-acs/launch-sha256"]) == 64
     assert env(run, "leader")["GROUP_FORMATION_TIMEOUT_SECONDS"] == "1800"
     assert "/vllm-workspace/ray_init.sh" not in str(lws_spec(run))
 
@@ -89,13 +90,15 @@ def test_probes_fit_a_long_model_load(rendered):
     leader = container(rendered("prod"), "leader")
     startup = leader["startupProbe"]
     assert startup["httpGet"] == {"path": "/health", "port": "http"}
-    assert startup["periodSeconds"] * startup["failureThreshold"] == 120 * 60
+    assert startup["periodSeconds"] * startup["failureThreshold"] == load("prod").serving.startup_timeout_minutes * 60
     assert leader["readinessProbe"]["httpGet"]["path"] == "/health"
     liveness = leader["livenessProbe"]
     assert liveness["periodSeconds"] * liveness["failureThreshold"] >= 300
+    # A headless vLLM worker serves nothing to probe; the guide's Ray workers are probed through Ray.
     worker = container(rendered("prod"), "worker")
-    assert worker["startupProbe"]["exec"]["command"][-1] == "probe" and "readinessProbe" in worker
-    assert "livenessProbe" not in worker
+    assert not {"startupProbe", "readinessProbe", "livenessProbe"} & set(worker)
+    ray_worker = container(rendered("prod-guide"), "worker")
+    assert ray_worker["startupProbe"]["exec"]["command"][-1] == "probe" and "livenessProbe" not in ray_worker
 
 
 def test_acs_labels_never_in_selectors(rendered, each_stack):
@@ -118,7 +121,6 @@ def test_service_fronts_the_leaders_only_under_another_name(rendered):
     assert service["spec"]["selector"] == {"leaderworkerset.sigs.k8s.io/name": "deepseek-r1",
                                            "leaderworkerset.sigs.k8s.io/worker-index": "0"}
     assert service["spec"]["type"] == "ClusterIP"
-    assert run.one(LWS).urn in run.one(SERVICE).dependencies
 
 
 def test_internal_load_balancer_option(render):
@@ -156,7 +158,8 @@ def test_api_key_reaches_vllm_from_a_mounted_secret(rendered):
     assert {"name": "api-key", "secret": {"secretName": "deepseek-r1-api-key", "defaultMode": 0o400}} in leader_pod["volumes"]
     assert {"name": "api-key", "mountPath": "/var/run/secrets/deepseek-acs", "readOnly": True} in container(run, "leader")["volumeMounts"]
     assert "API_KEY_FILE" not in env(run, "worker") and "VLLM_API_KEY" not in env(run, "leader")
-    assert "--api-key" not in container(run, "leader")["args"]
+    assert env(run, "leader")["API_KEY_ENV"] == "VLLM_API_KEY"
+    assert "--api-key" not in container(run, "leader")["command"]
 
 
 def test_pods_are_locked_down(rendered):
@@ -180,16 +183,10 @@ def test_workload_waits_for_its_operator_and_its_model(rendered):
     run = rendered("prod")
     workload = run.one(LWS)
     assert run.one("kubernetes:helm.sh/v3:Release", "deepseek-acs-prod-lws").urn in workload.dependencies
-    assert run.one("kubernetes:data.fluid.io/v1alpha1:DataLoad").urn in workload.dependencies
+    assert run.one("kubernetes:batch/v1:Job", "deepseek-acs-prod-warmup-wait").urn in workload.dependencies
     dev = rendered("dev").one(LWS)
     assert rendered("dev").one("kubernetes:core/v1:PersistentVolumeClaim").urn in dev.dependencies
     assert rendered("dev").one("kubernetes:helm.sh/v3:Release").urn in dev.dependencies
-
-
-def test_up_returns_only_when_the_workload_is_available(rendered):
-    workload = rendered("prod").one(LWS)
-    assert workload.inputs["metadata"]["annotations"]["pulumi.com/waitFor"] == "condition=Available"
-    assert workload.options["custom_timeouts"] == {"create": "150m", "update": "150m"}
 
 
 @pytest.mark.parametrize(("pods", "gpus", "tp", "pp"), [(4, 8, 8, 4), (2, 4, 4, 2), (1, 8, 8, 1)])
@@ -200,9 +197,9 @@ def test_parallel_layout_changes_flow_through_consistently(render, pods, gpus, t
     assert lws_spec(run)["leaderWorkerTemplate"]["size"] == pods
     for role in ("leader", "worker"):
         assert container(run, role)["resources"]["limits"]["nvidia.com/gpu"] == str(gpus)
-    args = container(run, "leader")["args"]
+    args = container(run, "leader")["command"]
     assert (flag(args, "--tensor-parallel-size"), flag(args, "--pipeline-parallel-size")) == (str(tp), str(pp))
-    assert ("--distributed-executor-backend" in args) == (pods > 1)
+    assert ("--nnodes" in args) == (pods > 1)
 
 
 def test_inconsistent_parallel_layout_fails_before_anything_is_declared(render):
@@ -218,5 +215,31 @@ def test_exports_say_how_to_reach_and_check_the_model(rendered):
     assert outputs["served_model_name"] == "ds"
     command = outputs["check_command"]
     assert command.startswith("kubectl -n deepseek port-forward svc/deepseek-r1-leader 8000:8000")
-    assert "/v1/chat/completions" in command and "Authorization: Bearer $VLLM_API_KEY" in command
+    assert "/v1/chat/completions" in command and "Authorization: Bearer $API_KEY" in command
     assert "Authorization" not in rendered("dev").outputs["check_command"]
+
+
+def test_up_waits_for_the_new_revision_not_a_stale_available(rendered):
+    run = rendered("prod")
+    lws = run.one(LWS)
+    gate = run.one("kubernetes:batch/v1:Job", "deepseek-acs-prod-rollout")
+    assert lws.inputs["metadata"]["annotations"] == {"pulumi.com/skipAwait": "true"}
+    assert lws.urn in gate.dependencies
+    args = gate.inputs["spec"]["template"]["spec"]["containers"][0]["args"]
+    pairs = dict(zip(args, args[1:]))
+    templates = lws.inputs["spec"]["leaderWorkerTemplate"]
+    hashes = {templates[role]["metadata"]["annotations"]["deepseek-acs/template-hash"]
+              for role in ("leaderTemplate", "workerTemplate")}
+    assert hashes == {pairs["--revision"]}
+    assert (pairs["--lws"], pairs["--groups"], pairs["--size"], pairs["--max-recreations"]) == ("deepseek-r1", "1", "2", "2")
+    assert gate.inputs["spec"]["activeDeadlineSeconds"] == (load("prod").serving.ready_timeout_minutes + 1) * 60
+    assert gate.urn in run.one("kubernetes:core/v1:Service").dependencies
+
+
+def test_the_revision_hash_follows_the_templates_only(rendered, render):
+    def revision(run):
+        return run.one(LWS).inputs["spec"]["leaderWorkerTemplate"]["leaderTemplate"]["metadata"]["annotations"][
+            "deepseek-acs/template-hash"]
+
+    assert revision(render("prod", {"serving.max_model_len": 16384})) != revision(rendered("prod"))
+    assert revision(render("prod", {"serving.replicas": 2})) == revision(rendered("prod"))

@@ -13,15 +13,15 @@ def manifests(run) -> list[dict]:
     return [manifest(node) for node in filter(is_manifest, run.nodes)]
 
 
-def test_every_custom_resource_matches_its_crd(rendered, each_stack):
-    custom = [body for body in manifests(rendered(each_stack)) if is_custom_resource(body)]
+def test_every_custom_resource_matches_its_crd(rendered, every_stack):
+    custom = [body for body in manifests(rendered(every_stack)) if is_custom_resource(body)]
     assert {body["kind"] for body in custom} >= {"LeaderWorkerSet"}
     for body in custom:
         assert custom_resource_errors(body) == [], body["kind"]
 
 
-def test_every_core_object_matches_the_kubernetes_schema(rendered, each_stack):
-    core = [body for body in manifests(rendered(each_stack)) if not is_custom_resource(body)]
+def test_every_core_object_matches_the_kubernetes_schema(rendered, every_stack):
+    core = [body for body in manifests(rendered(every_stack)) if not is_custom_resource(body)]
     assert {"Service", "ConfigMap", "NetworkPolicy", "Namespace", "Secret"} <= {body["kind"] for body in core}
     for body in core:
         assert core_object_errors(body) == [], body["kind"]

@@ -64,9 +64,8 @@ def test_dataload_warms_only_what_vllm_reads_and_is_awaited(rendered):
     paths = [target["path"] for target in warmup.inputs["spec"]["target"]]
     assert len(paths) == 170 and "/config.json" in paths and "/model-00163-of-000163.safetensors" in paths
     assert not [path for path in paths if ".git" in path or path == "/"]
-    assert warmup.inputs["metadata"]["annotations"]["pulumi.com/waitFor"] == "jsonpath={.status.phase}=Complete"
-    assert warmup.options["custom_timeouts"]["create"] == "180m"
-    assert warmup.options["replace_on_changes"] == ["spec"]
+    assert warmup.inputs["metadata"]["annotations"] == {"pulumi.com/skipAwait": "true"}  # the waiter Job judges it
+    assert warmup.options["replace_on_changes"] == ["spec"] and warmup.options["delete_before_replace"] is True
 
 
 def test_fluid_resources_follow_the_operator_and_avoid_a_bind_deadlock(rendered):
@@ -82,5 +81,48 @@ def test_fluid_resources_follow_the_operator_and_avoid_a_bind_deadlock(rendered)
 
 def test_load_timeout_comes_from_config(render):
     run = render("prod", {"storage.fluid.load_timeout_minutes": 300})
-    assert run.one(DATALOAD).options["custom_timeouts"]["create"] == "300m"
+    waiter = run.one("kubernetes:batch/v1:Job", "deepseek-acs-prod-warmup-wait")
+    assert waiter.inputs["spec"]["template"]["spec"]["containers"][0]["args"][:2] == ["--timeout-seconds", "18000"]
     assert run.one(DATASET).options["custom_timeouts"]["create"] == "300m"
+
+
+def test_the_fluid_sidecar_label_and_the_webhook_selector_come_from_one_setting(render, rendered):
+    def sides(run):
+        release = next(node for node in run.of_type("kubernetes:helm.sh/v3:Release") if node.inputs["name"] == "ack-fluid")
+        inject = release.inputs["values"].get("webhook", {}).get("serverlessInject")
+        lws = run.one("kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet").inputs["spec"]["leaderWorkerTemplate"]
+        labels = [lws[role]["metadata"]["labels"] for role in ("leaderTemplate", "workerTemplate")]
+        return inject, labels
+
+    # Default: the guide's pure ACS configuration, neither side set.
+    inject, labels = sides(rendered("prod"))
+    assert inject is None and not any("alibabacloud.com/fluid-sidecar-target" in pod for pod in labels)
+    inject, labels = sides(render("prod", {"storage.fluid.sidecar_target": "acs"}))
+    assert inject == {"platformKey": "alibabacloud.com/fluid-sidecar-target", "platformValue": "acs"}
+    assert all(pod[inject["platformKey"]] == inject["platformValue"] for pod in labels)
+
+
+def test_ack_fluid_readiness_and_the_warm_up_are_waited_for_by_jobs_that_fail_fast(rendered):
+    run = rendered("prod")
+    jobs = {node.name: node for node in run.of_type("kubernetes:batch/v1:Job")}
+    ready, warm = jobs["deepseek-acs-prod-fluid-ready"], jobs["deepseek-acs-prod-warmup-wait"]
+    args = ready.inputs["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args[2:] == ["deployments", "--namespace", "fluid-system", "--name", "dataset-controller", "--name",
+                        "fluid-webhook"]
+    dataset = run.one("kubernetes:data.fluid.io/v1alpha1:Dataset")
+    assert ready.urn in dataset.dependencies
+    dataload = run.one("kubernetes:data.fluid.io/v1alpha1:DataLoad")
+    assert dataload.inputs["metadata"]["annotations"] == {"pulumi.com/skipAwait": "true"}
+    assert dataload.urn in warm.dependencies
+    assert warm.inputs["spec"]["template"]["spec"]["containers"][0]["args"][2:5] == ["dataload", "--namespace", "deepseek"]
+    lws = run.one("kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet")
+    assert warm.urn in lws.dependencies
+
+
+def test_the_waiters_read_exactly_what_they_watch(rendered):
+    run = rendered("prod")
+    rules = {node.inputs["metadata"]["name"]: (node.inputs["metadata"]["namespace"], node.inputs["rules"])
+             for node in run.of_type("kubernetes:rbac.authorization.k8s.io/v1:Role")}
+    fluid = next(value for name, value in rules.items() if name.endswith("-fluid-ready"))
+    assert fluid == ("fluid-system", [{"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get", "list"]}])
+    assert all(set(rule["verbs"]) <= {"get", "list"} for _, value in rules.values() for rule in value)

@@ -39,7 +39,8 @@ def test_cluster_waits_for_egress(rendered):
 
 
 def test_existing_vswitches_create_no_network_and_flow_to_the_cluster(render):
-    run = render("prod", {"network.existing_vswitch_ids": ["vsw-abc123", "vsw-def456"], "network.vswitches": []})
+    run = render("prod", {"network.existing_vswitch_ids": ["vsw-abc123", "vsw-def456"], "network.vswitches": [],
+                          "serving.pod_security_group": False})
     for typ in NETWORK_TYPES:
         assert not run.of_type(typ), typ
     cluster = run.one("alicloud:cs/managedKubernetes:ManagedKubernetes")
@@ -63,8 +64,9 @@ def test_nat_gateway_settings_are_the_ones_the_provider_accepts(rendered):
 
 
 def test_nat_gateway_goes_to_the_first_zone_that_offers_enhanced_nat():
-    from components.network import nat_zone
     import pulumi
+
+    from components.network import nat_zone
 
     assert nat_zone(["cn-hangzhou-a", "cn-hangzhou-j"], ["cn-hangzhou-i", "cn-hangzhou-j"]) == "cn-hangzhou-j"
     try:
@@ -84,5 +86,6 @@ def test_nat_gateway_sits_in_the_vswitch_of_the_first_zone_offering_it(rendered)
 
 
 def test_a_reused_cluster_creates_no_network_at_all(render):
-    run = render("prod", {"cluster.existing_cluster_id": "c0123456789abcdef", "network": None})
+    run = render("prod", {"cluster.existing_cluster_id": "c0123456789abcdef", "network": None,
+                          "serving.pod_security_group": False})
     assert not [node for node in run.nodes if node.type.startswith(("alicloud:vpc/", "alicloud:ecs/"))]

@@ -59,7 +59,8 @@ def test_vswitch_cidrs_may_not_overlap_each_other():
 
 
 def test_a_reused_cluster_needs_no_network_and_refuses_one():
-    stack = load("prod", {"cluster.existing_cluster_id": "c0123456789abcdef", "network": None})
+    stack = load("prod", {"cluster.existing_cluster_id": "c0123456789abcdef", "network": None,
+                          "serving.pod_security_group": False})
     assert stack.network is None
     assert "not used with cluster.existing_cluster_id" in problems(
         "prod", {"cluster.existing_cluster_id": "c0123456789abcdef"})["network"]

@@ -4,6 +4,7 @@ with its message, on a graph mutated to break it."""
 import copy
 
 import pytest
+from pulumi.runtime.config import set_all_config
 from pulumi_policy import (
     PolicyCustomTimeouts,
     PolicyResource,
@@ -16,7 +17,8 @@ from pulumi_policy import (
 from components import inference
 from offline import engine, stackfile
 from policy import rules
-from tests.conftest import changed_config
+from tests.conftest import changed_config, stack_file
+from tests.config.test_names import NAME_VARIANTS, stack_and_run
 
 
 def _options(node) -> PolicyResourceOptions:
@@ -28,6 +30,8 @@ def _options(node) -> PolicyResourceOptions:
 def violations(run) -> dict[str, list[str]]:
     """policy name -> messages, over every resource (resource policies) and the whole graph (stack policies)."""
     found: dict[str, list[str]] = {}
+    config, secret_keys = stack_file(run.stack)
+    set_all_config(dict(config), list(secret_keys))  # the pack reads its stack's config (acknowledge.pod_template)
     resources = [PolicyResource(node.type, node.inputs, node.urn, node.name, _options(node), None, None, [], {})
                  for node in run.nodes]
     for policy in rules.POLICIES:
@@ -73,14 +77,17 @@ MUTATIONS = {
     "model-bucket-protected": ("prod", lambda run: run.one(rules.BUCKET).options.update(protect=False), "is not protected"),
     "model-bucket-private": ("prod", lambda run: run.one(rules.BUCKET_ACL).inputs.update(acl="public-read"), "must be private"),
     "model-bucket-hardened": ("prod", drop_public_access_block, "has no public access block"),
-    "gpu-requests-equal-limits": ("prod", lambda run: leader(run)["resources"]["requests"].update({rules.GPU: "4"}),
+    # Template mutations on dev: in prod any template change also needs its acknowledgement.
+    "gpu-requests-equal-limits": ("dev", lambda run: leader(run)["resources"]["requests"].update({rules.GPU: "4"}),
                                   "must be Guaranteed"),
-    "inference-pods-have-probes": ("prod", lambda run: worker(run).pop("readinessProbe"), "has no readinessProbe"),
+    "inference-pods-have-probes": ("dev", lambda run: leader(run).pop("readinessProbe"), "has no readinessProbe"),
     "images-pinned": ("dev", lambda run: worker(run).update(image="vllm/vllm-openai:latest"), "pin a tag"),
     "no-acs-labels-in-selectors": ("dev", lambda run: service(run)["spec"]["selector"].update(
         {"alibabacloud.com/compute-class": "gpu"}), "selects on ACS labels"),
     "api-key-where-exposed": ("dev", expose_dev_without_key, "beyond the cluster"),
     "no-public-load-balancer": ("prod", internet_lb, "internet-facing LoadBalancer"),
+    "prod-group-recreation-acknowledged": ("prod", lambda run: worker(run).update(image="reg.example/vllm:v9"),
+                                           "has not acknowledged"),
 }
 
 
@@ -126,18 +133,54 @@ def test_approved_internet_load_balancer_passes(rendered):
     assert rules.INTERNET_APPROVAL == inference.INTERNET_APPROVAL
 
 
-@pytest.mark.parametrize(("image", "pinned"), [("a/b:v1", True), ("a/b", False), ("a/b:latest", False),
-                                               ("reg:5000/a/b", False), ("a/b@sha256:" + "0" * 64, True)])
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+PINNING_CASES = [
+    ("a/b:v1", True), ("a/b", False), ("a/b:latest", False), ("reg:5000/a/b", False), ("reg:5000/a/b:v1", True),
+    (f"a/b@{DIGEST}", True), (f"a/b:latest@{DIGEST}", True), (f"localhost/a:v1@{DIGEST}", True),
+    ("a/b@sha256:0123", False), (f"a/b@sha256:{'0123456789ABCDEF' * 4}", False), ("a/b:v1@sha256:", False),
+    ("a/b:v1@md5:0123", False), ("a/b:", False), ("A/b:v1", False), ("a/b:v1 ", False), ("", False),
+    ("a/b:-v1", False), ("a//b:v1", False), ("registry-cn-hangzhou.ack.aliyuncs.com/acs/lws:v0.5.0@" + DIGEST, True),
+]
+
+
+@pytest.mark.parametrize(("image", "pinned"), PINNING_CASES)
 def test_image_pinning(image, pinned):
     """The pack runs standalone, so it keeps its own copy of the config's pinning rule; both must agree."""
+    assert rules.is_pinned(image) is pinned
+    assert config_accepts(image) is pinned
+
+
+def config_accepts(image: str) -> bool:
     from pydantic import TypeAdapter, ValidationError
 
     from config.types import PinnedImage
 
-    assert rules.is_pinned(image) is pinned
     try:
         TypeAdapter(PinnedImage).validate_python(image)
-        config_accepts = True
     except ValidationError:
-        config_accepts = False
-    assert config_accepts is pinned
+        return False
+    return True
+
+
+def rendered_images(run) -> list[str]:
+    """Every image of every pod template and of every chart's values in the run."""
+    images = [container.get("image") for node in run.nodes for _, pod in rules.pod_specs(node.type, node.inputs)
+              for container in rules.containers(pod)]
+    return images + [image for node in run.of_type(rules.RELEASE)
+                     for _, image in rules.chart_images(node.inputs.get("values") or {})]
+
+
+@pytest.mark.parametrize("variant", sorted(NAME_VARIANTS))
+def test_every_rendered_image_is_pinned_for_the_config_and_the_pack(variant):
+    _, run = stack_and_run(variant)
+    images = rendered_images(run)
+    assert len(images) >= 3  # the workload's leader and worker, a Job or a controller
+    assert [image for image in images if not (rules.is_pinned(image) and config_accepts(image))] == []
+
+
+def test_a_chart_value_image_that_is_not_pinned_is_refused(rendered):
+    run = copy.deepcopy(rendered("dev"))
+    release = next(node for node in run.of_type(rules.RELEASE) if node.inputs.get("values", {}).get("image"))
+    release.inputs["values"]["image"]["manager"]["tag"] = "v0.5.0@sha256:27f8"
+    message = violations(run)["images-pinned"][0]
+    assert "Helm release" in message and "values.image.manager" in message

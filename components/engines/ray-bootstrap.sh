@@ -2,14 +2,14 @@
 # Starts one LeaderWorkerSet group of vLLM on Ray. Mounted from a ConfigMap, so the launch logic is ours and
 # reviewable, not an undocumented script inside a demo image.
 #
-#   bootstrap.sh leader <vllm serve arguments...>
-#       Start the Ray head, wait until every pod of the group has joined, then exec `vllm serve`.
+#   ray-bootstrap.sh leader vllm serve <arguments...>
+#       Start the Ray head, wait until every pod of the group has joined, then exec the engine command.
 #       If the group does not form in time, exit 1: LWS then recreates the whole group. (The reference guide
 #       chains `ray_init.sh ...; vllm serve ...` with `;`, which starts vLLM even when the group never formed.)
 #       A one-pod group needs no Ray cluster and starts vLLM at once.
-#   bootstrap.sh worker
+#   ray-bootstrap.sh worker
 #       Join the leader's Ray head, retrying while the leader is not up yet, until the same deadline.
-#   bootstrap.sh probe
+#   ray-bootstrap.sh probe
 #       Exit 0 while the group's Ray cluster answers (worker startup and readiness probes).
 #
 # Environment: LWS_GROUP_SIZE and LWS_LEADER_ADDRESS (set by the LWS controller); RAY_PORT (6379),
@@ -23,7 +23,7 @@ port="${RAY_PORT:-6379}"
 timeout="${GROUP_FORMATION_TIMEOUT_SECONDS:-1800}"
 interval="${RETRY_INTERVAL_SECONDS:-5}"
 
-log() { echo "[bootstrap $role] $*" >&2; }
+log() { echo "[ray-bootstrap $role] $*" >&2; }
 
 alive_ray_nodes() {
     python3 -c 'import ray; ray.init(address="auto", logging_level="ERROR"); print(sum(1 for n in ray.nodes() if n["Alive"]))' \
@@ -54,8 +54,8 @@ leader)
         VLLM_API_KEY="$(cat "$API_KEY_FILE")"
         export VLLM_API_KEY
     fi
-    log "group complete; starting vllm serve"
-    exec vllm serve "$@"
+    log "group complete; starting $*"
+    exec "$@"
     ;;
 worker)
     address="${LWS_LEADER_ADDRESS:?LWS_LEADER_ADDRESS is set by the LeaderWorkerSet controller}:$port"
@@ -74,7 +74,7 @@ probe)
     exec ray health-check --address="${LWS_LEADER_ADDRESS:?}:$port"
     ;;
 *)
-    echo "usage: bootstrap.sh leader <vllm serve args...> | worker | probe" >&2
+    echo "usage: ray-bootstrap.sh leader <engine command...> | worker | probe" >&2
     exit 64
     ;;
 esac

@@ -1,18 +1,16 @@
-"""The bootstrap script, run for real with stand-in `ray`, `python3` (Ray's node count) and `vllm` on PATH.
+"""The guide engine's Ray bootstrap script, run for real with stand-in `ray`, `python3` (Ray's node count) and
+`vllm` on PATH.
 
 The stand-ins share a state folder: `ray start --head` makes one node alive; every poll of the node count
 (`python3 -c 'import ray ...'`) counts, and after JOIN_AFTER_POLLS polls the worker joins (two nodes alive).
 `vllm` records its arguments and how many nodes were alive when it started.
 """
 
-import subprocess
-from pathlib import Path
 
 import pytest
 
-from components.inference import BOOTSTRAP_DIR
-
-SCRIPT = Path(__file__).resolve().parents[2] / "components" / "bootstrap.sh"
+from components.engines import SCRIPTS_DIR
+from tests.components.engines.sandbox import Sandbox
 
 STANDINS = {
     "ray": """#!/bin/sh
@@ -40,41 +38,18 @@ printf '%s' "${VLLM_API_KEY:-}" > "$STATE/vllm_api_key"
 }
 
 
-class Sandbox:
-    def __init__(self, root: Path):
-        self.bin, self.state = root / "bin", root / "state"
-        self.bin.mkdir()
-        self.state.mkdir()
-        for name, text in STANDINS.items():
-            (self.bin / name).write_text(text)
-            (self.bin / name).chmod(0o755)
-
-    def run(self, args: list[str], **env: str) -> subprocess.CompletedProcess:
-        environment = {"PATH": f"{self.bin}:/usr/bin:/bin", "STATE": str(self.state), "RETRY_INTERVAL_SECONDS": "0", **env}
-        return subprocess.run(["/bin/sh", str(SCRIPT), *args], env=environment, capture_output=True, text=True,
-                              timeout=30, check=False)
-
-    def read(self, name: str) -> str | None:
-        path = self.state / name
-        return path.read_text() if path.exists() else None
-
-    def write(self, name: str, text: str) -> None:
-        (self.state / name).write_text(text)
-
-
 @pytest.fixture
 def sandbox(tmp_path) -> Sandbox:
-    return Sandbox(tmp_path)
+    return Sandbox(tmp_path, "ray-bootstrap.sh", STANDINS, None)
 
 
 def leader_command(rendered) -> list[str]:
-    spec = rendered("prod").one("kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet").inputs["spec"]
-    container = spec["leaderWorkerTemplate"]["leaderTemplate"]["spec"]["containers"][0]
-    return container["command"] + container["args"]
+    spec = rendered("prod-guide").one("kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet").inputs["spec"]
+    return spec["leaderWorkerTemplate"]["leaderTemplate"]["spec"]["containers"][0]["command"]
 
 
-def test_manifest_runs_this_script(rendered):
-    assert leader_command(rendered)[:3] == ["/bin/sh", f"{BOOTSTRAP_DIR}/bootstrap.sh", "leader"]
+def test_the_guide_engine_runs_this_script(rendered):
+    assert leader_command(rendered)[:5] == ["/bin/sh", f"{SCRIPTS_DIR}/ray-bootstrap.sh", "leader", "vllm", "serve"]
 
 
 def test_leader_waits_for_the_whole_group_then_execs_vllm_with_the_manifests_args(sandbox, rendered):
@@ -83,13 +58,13 @@ def test_leader_waits_for_the_whole_group_then_execs_vllm_with_the_manifests_arg
     assert result.returncode == 0, result.stderr
     assert sandbox.read("nodes_at_vllm_start").strip() == "2"  # never before the worker joined
     assert int(sandbox.read("polls")) == 4
-    assert sandbox.read("vllm_args").splitlines() == ["serve", *command[3:]]
+    assert sandbox.read("vllm_args").splitlines() == command[4:]
     assert "ray start --head --port=6379 --disable-usage-stats" in sandbox.read("calls")
     assert "1 of 2 Ray nodes alive" in result.stderr and "2 of 2 Ray nodes alive" in result.stderr
 
 
 def test_leader_fails_when_the_group_never_forms(sandbox):
-    result = sandbox.run(["leader", "/models/m"], LWS_GROUP_SIZE="2", JOIN_AFTER_POLLS="100000",
+    result = sandbox.run(["leader", "vllm", "serve", "/models/m"], LWS_GROUP_SIZE="2", JOIN_AFTER_POLLS="100000",
                          GROUP_FORMATION_TIMEOUT_SECONDS="1", RETRY_INTERVAL_SECONDS="0.2")
     assert result.returncode == 1
     assert sandbox.read("vllm_args") is None
@@ -98,7 +73,7 @@ def test_leader_fails_when_the_group_never_forms(sandbox):
 
 
 def test_single_pod_group_starts_vllm_without_ray(sandbox):
-    result = sandbox.run(["leader", "/models/m", "--port", "8000"], LWS_GROUP_SIZE="1")
+    result = sandbox.run(["leader", "vllm", "serve", "/models/m", "--port", "8000"], LWS_GROUP_SIZE="1")
     assert result.returncode == 0, result.stderr
     assert sandbox.read("vllm_args").splitlines() == ["serve", "/models/m", "--port", "8000"]
     assert sandbox.read("calls") is None
@@ -138,7 +113,7 @@ def test_unknown_role_is_a_usage_error(sandbox):
 def test_leader_hands_the_mounted_api_key_to_vllm_off_the_command_line(sandbox, tmp_path):
     key_file = tmp_path / "api-key"
     key_file.write_text("k-123")
-    result = sandbox.run(["leader", "/models/m"], LWS_GROUP_SIZE="1", API_KEY_FILE=str(key_file))
+    result = sandbox.run(["leader", "vllm", "serve", "/models/m"], LWS_GROUP_SIZE="1", API_KEY_FILE=str(key_file))
     assert result.returncode == 0, result.stderr
     assert sandbox.read("vllm_api_key") == "k-123"
     assert "k-123" not in sandbox.read("vllm_args") and "k-123" not in result.stderr
