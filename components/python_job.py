@@ -7,6 +7,7 @@ the update when it fails, so `pulumi up` stops at a failed Job with the Job's ow
 """
 
 import ast
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ CODE_DIR = "/opt/job"
 SECRETS_DIR = "/var/run/secrets/deepseek-acs"
 
 
+@functools.cache
 def modules_of(module: str) -> list[str]:
     """`module` and every jobs/ module it imports, directly or not (the Job runs them side by side)."""
     found, pending = [], [module]
@@ -36,6 +38,11 @@ def modules_of(module: str) -> list[str]:
                 [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
             pending += [f"{name}.py" for name in names if (JOBS_DIR / f"{name}.py").is_file()]
     return sorted(found)
+
+
+@functools.cache
+def job_file(name: str) -> str:
+    return (JOBS_DIR / name).read_text()
 
 
 @dataclass(frozen=True)
@@ -87,9 +94,9 @@ class PythonJob:
     """For Jobs that read the Kubernetes API; its token is mounted only then."""
 
     def declare(self, resource_name: str, opts: pulumi.ResourceOptions) -> k8s.batch.v1.Job:
-        files = {module: (JOBS_DIR / module).read_text() for module in modules_of(self.module)}
+        files = {module: job_file(module) for module in modules_of(self.module)}
         if self.packages is not None:
-            files["requirements.txt"] = (JOBS_DIR / "requirements.txt").read_text()
+            files["requirements.txt"] = job_file("requirements.txt")
         code = k8s.core.v1.ConfigMap(
             f"{resource_name}-code",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=names.job_code(self.name), namespace=self.namespace),
