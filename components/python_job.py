@@ -92,6 +92,8 @@ class PythonJob:
     """Install jobs/requirements.txt from this index before running; None: the module needs the stdlib only."""
     service_account: pulumi.Input[str] | None = None
     """For Jobs that read the Kubernetes API; its token is mounted only then."""
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    """On the Job object (e.g. a scanner's reasoned exception)."""
 
     def declare(self, resource_name: str, opts: pulumi.ResourceOptions) -> k8s.batch.v1.Job:
         files = {module: job_file(module) for module in modules_of(self.module)}
@@ -116,7 +118,8 @@ class PythonJob:
         return k8s.batch.v1.Job(
             resource_name,
             metadata=k8s.meta.v1.ObjectMetaArgs(name=self.name, namespace=self.namespace,
-                                                labels={"app.kubernetes.io/part-of": "deepseek-acs"}),
+                                                labels={"app.kubernetes.io/part-of": "deepseek-acs"},
+                                                annotations=dict(self.annotations) or None),
             spec={
                 "backoffLimit": self.backoff_limit,
                 "activeDeadlineSeconds": self.timeout_minutes * 60,

@@ -92,3 +92,12 @@ LWS_ROLLOUT_DEFAULTS = Fact(
            "\"MaxUnavailable: Indicates how many replicas are allowed to be unavailable during the update ... Defaults "
            "to 1.\" \"MaxSurge: Indicates how many extra replicas can be deployed during the update. Defaults to 0.\""),
 )
+
+HPA_LIMITS = Fact(
+    {"max_stabilization_seconds": 3600, "max_period_seconds": 1800},
+    Source("https://github.com/kubernetes/api/blob/3fecd54e66d608d8b6b563957348affe87eb2f17/autoscaling/v2/types.go",
+           _READ,
+           "HPAScalingRules: \"StabilizationWindowSeconds must be greater than or equal to zero and less than or equal "
+           "to 3600 (one hour).\" HPAScalingPolicy: \"PeriodSeconds must be greater than zero and less than or equal "
+           "to 1800 (30 min).\""),
+)

@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from ..platform.providers import LWS_ROLLOUT_DEFAULTS
+from ..platform.providers import HPA_LIMITS, LWS_ROLLOUT_DEFAULTS
 from .base import Section, rule, violations
 
 
@@ -32,8 +32,9 @@ class AutoscalingConfig(Section):
         8, ge=1, le=10_000, description="Target of waiting requests per group (the engine's queue gauge).",
     )
     scale_down_stabilization_minutes: int = Field(
-        60, ge=1, le=60, description="How long load must stay low before a group goes: at least one cold start, so "
-        "a 20-minute model load is not thrown away on a lull (HPA allows up to 60).",
+        HPA_LIMITS.value["max_stabilization_seconds"] // 60, ge=1, le=HPA_LIMITS.value["max_stabilization_seconds"] // 60,
+        description="How long load must stay low before a group goes: at least one cold start, so a 20-minute model "
+        "load is not thrown away on a lull (Kubernetes allows up to an hour).",
     )
 
     @rule("min_groups", "max_groups")

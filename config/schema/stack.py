@@ -186,14 +186,16 @@ class StackConfig(Section):
         if not scaling.enabled:
             return
         try:
-            worst = cold_start(self).group.worst / 60
+            expected = cold_start(self).group.expected / 60
         except MissingRate:
             return  # the rate's own rule reports it
+        # The expected start, not the worst: Kubernetes caps the window at one hour, and the worst case (a slow
+        # pull with no image cache) would forbid autoscaling altogether.
         yield from violations((
-            scaling.scale_down_stabilization_minutes >= worst, "serving.autoscaling.scale_down_stabilization_minutes",
-            f"{scaling.scale_down_stabilization_minutes} min is shorter than a group's worst cold start "
-            f"({worst:.0f} min: image pull, weight read, engine start): a lull would throw away a model that takes "
-            "longer than that to load again"))
+            scaling.scale_down_stabilization_minutes >= expected, "serving.autoscaling.scale_down_stabilization_minutes",
+            f"{scaling.scale_down_stabilization_minutes} min is shorter than a group's expected cold start "
+            f"({expected:.0f} min: image pull, weight read, engine start): a lull would throw away a model that "
+            "takes longer than that to load again"))
 
     @rule("environment", "serving.engine", "serving.accept_v0_engine_risk")
     def _v0_engine_only_on_purpose(self):

@@ -34,6 +34,10 @@ class FluidCacheConfig(Section):
         "pods. Default: neither is set, as in Alibaba's guide for a pure ACS cluster; 'acs' is Alibaba's value for "
         "ACS pods of an ACK cluster.",
     )
+    park_with_serving: bool = Field(
+        False, description="While serving.parked, run no cache workers either (their memory bills too); the "
+        "Dataset and runtime keep their names, and resuming warms the cache again.",
+    )
     load_timeout_minutes: Optional[int] = Field(
         None, ge=10, le=1440,
         description="How long `pulumi up` waits for the Dataset to bind and the cache warm-up to complete. Unset: derived from the worst-case cold-start estimate (config/estimates.py); a value below it is refused.",
