@@ -168,18 +168,17 @@ smoke_test = (
     else None
 )
 # Day 2: the engine's metrics in ARMS, the alerts and whom they page, the dashboard (with a Grafana workspace).
-# `serving.engine` is read with a fallback while the engine field lands (the guide's vLLM 0.7.2 on Ray).
 observability = Observability(
     prefix,
     ObservabilityArgs(
         config=stack.observability,
-        metrics=for_engine(getattr(stack.serving, "engine", "vllm-ray")),
+        metrics=for_engine(stack.serving.engine),
         target=Target(stack.namespace, stack.serving.name),
         port=stack.serving.port,
         cluster_id=cluster.cluster_id,
         name_prefix=prefix,
         after=[inference.workload],
-        parked=getattr(stack.serving, "parked", False),
+        parked=stack.serving.parked,
         dingtalk_webhook=secret(stack.dingtalk_webhook_url),
         grafana_auth=secret(stack.grafana_auth),
     ),

@@ -29,6 +29,7 @@ SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
 REVISION_ANNOTATION = "deepseek-acs/template-hash"
 LWS_NAME_LABEL = "leaderworkerset.sigs.k8s.io/name"
 WORKER_INDEX_LABEL = "leaderworkerset.sigs.k8s.io/worker-index"
+GROUP_INDEX_LABEL = "leaderworkerset.sigs.k8s.io/group-index"
 
 
 class WaitFailure(Exception):
@@ -122,7 +123,8 @@ class Rollout:
     groups: int
     size: int
     max_recreations: int
-    leaders_seen: set = field(default_factory=set)
+    leaders_seen: dict = field(default_factory=dict)
+    """group index -> uids of the leaders seen for it: each uid past the first is a recreation of that group."""
 
     def check(self) -> tuple[bool, str]:
         pods = self.api.get(f"/api/v1/namespaces/{self.namespace}/pods",
@@ -131,8 +133,11 @@ class Rollout:
                    == self.revision]
         stale = [pod["metadata"]["name"] for pod in pods if pod not in current]
         leaders = [pod for pod in current if pod["metadata"]["labels"].get(WORKER_INDEX_LABEL) == "0"]
-        self.leaders_seen.update(pod["metadata"]["uid"] for pod in leaders)
-        recreations = len(self.leaders_seen) - self.groups
+        for leader in leaders:
+            group = leader["metadata"]["labels"].get(GROUP_INDEX_LABEL, "0")
+            self.leaders_seen.setdefault(group, set()).add(leader["metadata"]["uid"])
+        # Per group, so an autoscaler's extra groups are not mistaken for recreations.
+        recreations = sum(len(uids) - 1 for uids in self.leaders_seen.values())
         if recreations > self.max_recreations:
             raise WaitFailure(f"{self.lws}: groups were recreated {recreations} times while rolling out "
                               f"(limit {self.max_recreations}): {self._why(current)}")

@@ -44,15 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "waits":
         return waits.run(args, sys.stdout, sys.stderr)
     if args.command == "diff":
-        return compare.run(args, Console(highlight=False, width=plan.WIDTH),
-                           Console(stderr=True, highlight=False, soft_wrap=True))
+        return compare.run(args, Console(highlight=False, emoji=False, width=plan.WIDTH),
+                           Console(stderr=True, highlight=False, emoji=False, soft_wrap=True))
 
     stacks = stackfile.available_stacks(args.root) if args.all else [args.stack]
     return max((render_stack(name, args.root, args.out) for name in stacks), default=0)
 
 
 def render_stack(name: str, root: Path, out: Path) -> int:
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
     try:
         raw, secret_keys = stackfile.read(root, name)
         stack = config.load(raw, secret_keys, name)
@@ -61,7 +61,7 @@ def render_stack(name: str, root: Path, out: Path) -> int:
         errors.print(f"error: {error}", markup=False)
         return CONFIG_ERROR
     target = plan.write(run, out)
-    plan.print_summary(run, stack, target, Console(highlight=False, width=plan.WIDTH))
+    plan.print_summary(run, stack, target, Console(highlight=False, emoji=False, width=plan.WIDTH))
     return 0
 
 

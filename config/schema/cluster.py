@@ -75,6 +75,13 @@ class ClusterConfig(Section):
                                f"Kubernetes {minor} {why}; allowed: {', '.join(allowed)} or unset (the newest); "
                                f"{kubernetes.ACK_VERSIONS.cite()}"))
 
+    @rule("existing_cluster_id", "api_server")
+    def _private_endpoint_only_for_a_created_cluster(self):
+        yield from violations((
+            self.existing_cluster_id is None or self.api_server == "public", "api_server",
+            "applies to a cluster this stack creates; a reused cluster keeps its own endpoint (its kubeconfig is "
+            "fetched as ACS issues it, for the public endpoint)"))
+
     @rule("dns_addon", "storage_addon", "extra_addons")
     def _addons_distinct(self):
         names = [self.dns_addon, self.storage_addon, *self.extra_addons]

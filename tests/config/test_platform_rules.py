@@ -89,3 +89,9 @@ def test_zones_have_their_regions_form(region, zone, ok):
     else:
         assert f"{zone!r} is not a zone of {region} (zone ids there are '{REGIONS[region].zone_form()}'" in problems(
             "prod", changes)["network.vswitches.0.zone_id"]
+
+
+def test_a_private_endpoint_is_refused_for_a_reused_cluster():
+    found = problems("prod", {"cluster.existing_cluster_id": "c0123456789abcdef", "cluster.api_server": "private",
+                              "network": None, "serving.pod_security_group": False})
+    assert "applies to a cluster this stack creates" in found["cluster.api_server"]

@@ -101,15 +101,16 @@ def test_complete_with_nothing_cached_is_a_failure(api, capsys):
     assert "holds only 0.0% in cache" in capsys.readouterr().out
 
 
-def pod(name: str, uid: str, revision: str, leader: bool, ready: bool, exit_code: int | None = None) -> dict:
+def pod(name: str, uid: str, revision: str, leader: bool, ready: bool, exit_code: int | None = None,
+        group: str = "0") -> dict:
     status = {"phase": "Running", "conditions": [{"type": "Ready", "status": "True" if ready else "False"}]}
     if exit_code is not None:
         status["containerStatuses"] = [{"name": "engine", "restartCount": 1, "lastState": {"terminated": {
             "exitCode": exit_code, "reason": "Error"}}}]
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {
         "name": name, "uid": uid, "annotations": {"deepseek-acs/template-hash": revision},
-        "labels": {"leaderworkerset.sigs.k8s.io/name": "ds", "leaderworkerset.sigs.k8s.io/worker-index":
-                   "0" if leader else "1"}}, "status": status}
+        "labels": {"leaderworkerset.sigs.k8s.io/name": "ds", "leaderworkerset.sigs.k8s.io/group-index": group,
+                   "leaderworkerset.sigs.k8s.io/worker-index": "0" if leader else "1"}}, "status": status}
 
 
 PODS = f"/api/v1/namespaces/{NS}/pods/"
@@ -158,3 +159,20 @@ def test_missing_rights_are_reported_as_such(api, capsys):
         assert run(*ROLLOUT) == 1
     out = capsys.readouterr().out
     assert "the API server refused /api/v1/namespaces/deepseek/pods: pods is forbidden" in out and "RBAC" in out
+
+
+def test_more_groups_than_the_minimum_pass_and_are_no_recreations(api):
+    standin = KubeStandin(READ_ALL)
+    for group in ("0", "1", "2"):  # an autoscaler runs three groups; the stack's minimum is one
+        standin.put(PODS + f"ds-{group}", pod(f"ds-{group}", f"u{group}", "new", True, True, group=group))
+        standin.put(PODS + f"ds-{group}-1", pod(f"ds-{group}-1", f"w{group}", "new", False, True, group=group))
+    with api(standin):
+        assert kube_wait.main(["--timeout-seconds", "1", "--interval-seconds", "0.01", *ROLLOUT,
+                               "--max-recreations", "0"]) == 0
+
+
+def test_a_parked_set_passes_once_every_pod_is_gone(api):
+    standin = KubeStandin(READ_ALL)
+    with api(standin):
+        assert kube_wait.main(["--timeout-seconds", "1", "--interval-seconds", "0.01", "rollout", "--namespace", NS,
+                               "--lws", "ds", "--revision", "new", "--groups", "0", "--size", "2"]) == 0

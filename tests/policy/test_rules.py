@@ -184,3 +184,11 @@ def test_a_chart_value_image_that_is_not_pinned_is_refused(rendered):
     release.inputs["values"]["image"]["manager"]["tag"] = "v0.5.0@sha256:27f8"
     message = violations(run)["images-pinned"][0]
     assert "Helm release" in message and "values.image.manager" in message
+
+
+def test_a_worker_that_serves_must_be_probed_a_headless_one_need_not(rendered):
+    assert "inference-pods-have-probes" not in violations(rendered("prod"))  # vLLM --headless workers: no probes
+    run = copy.deepcopy(rendered("prod-sglang"))  # SGLang's other ranks serve /health on the serving port
+    worker(run).pop("readinessProbe")
+    assert any("worker" in message or "workerTemplate" in message
+               for message in violations(run)["inference-pods-have-probes"])
