@@ -148,8 +148,11 @@ class PythonJob:
         run = f'exec python3 {CODE_DIR}/{self.module} "$@"'
         if self.packages is None:
             return ["/bin/sh", "-c", run, "job"]
-        install = ('python3 -m pip install --quiet --no-cache-dir --disable-pip-version-check --target /tmp/deps '
-                   f'-r {CODE_DIR}/requirements.txt')
+        # pip where the image has it; uv in images built with uv (SGLang's), which may ship no pip module.
+        requirements = f"{CODE_DIR}/requirements.txt"
+        install = (f'if python3 -m pip --version >/dev/null 2>&1; then python3 -m pip install --quiet --no-cache-dir '
+                   f'--disable-pip-version-check --target /tmp/deps -r {requirements}; else uv pip install --quiet '
+                   f'--no-cache --python python3 --index-url "$PIP_INDEX_URL" --target /tmp/deps -r {requirements}; fi')
         return ["/bin/sh", "-c", f"{install} && {run}", "job"]
 
     def _pod_spec(self, configmap_name: pulumi.Input[str]) -> dict:

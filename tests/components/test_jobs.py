@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.test_config import load
 
 JOB = "kubernetes:batch/v1:Job"
@@ -161,3 +163,28 @@ def test_job_pods_accept_no_ingress(rendered):
         assert policy == {"podSelector": {"matchLabels": {"app.kubernetes.io/name": name}},
                           "policyTypes": ["Ingress"], "ingress": []}
         assert node.inputs["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"] == name
+
+
+@pytest.mark.parametrize("has_pip", [True, False])
+def test_the_install_step_uses_pip_or_uv_whichever_the_image_has(rendered, tmp_path, has_pip):
+    """The rendered command, run with stand-in `python3` and `uv`: SGLang's image is built with uv and may lack pip."""
+    import subprocess
+
+    script = container(job(rendered("prod"), "import"))["command"][2].replace("/opt/job", str(tmp_path))
+    (tmp_path / "requirements.txt").write_text("boto3==1.44.8\n")
+    (tmp_path / "model_import.py").write_text("")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3").write_text(f'#!/bin/sh\necho "python3 $*" >> {tmp_path}/calls\n'
+                                     f'[ "$*" = "-m pip --version" ] && exit {0 if has_pip else 1}\nexit 0\n')
+    (bin_dir / "uv").write_text(f'#!/bin/sh\necho "uv $*" >> {tmp_path}/calls\n')
+    for tool in ("python3", "uv"):
+        (bin_dir / tool).chmod(0o755)
+    subprocess.run(["/bin/sh", "-c", script, "job"], env={"PATH": f"{bin_dir}:/usr/bin:/bin",
+                   "PIP_INDEX_URL": "https://mirrors.aliyun.com/pypi/simple/"}, check=True)
+    calls = (tmp_path / "calls").read_text()
+    if has_pip:
+        assert "python3 -m pip install" in calls and "uv " not in calls
+    else:
+        assert "uv pip install" in calls and "--index-url https://mirrors.aliyun.com/pypi/simple/" in calls
+    assert calls.rstrip().endswith(f"python3 {tmp_path}/model_import.py")

@@ -1,8 +1,8 @@
 """The in-cluster waiter against a Kubernetes API stand-in: what it waits for, and how fast it fails."""
 
+import kube_wait  # as the Job imports it (tests/jobs/__init__.py)
 import pytest
 
-import kube_wait  # as the Job imports it (tests/jobs/__init__.py)
 from tests.jobs.kube_standin import KubeStandin, kube_api
 from tests.jobs.loopback import local_ca
 

@@ -1,5 +1,5 @@
-"""The model import against stand-ins as strict as the real services: OSS's S3 API (tests/jobs/oss_standin.py, a
-real S3 server behind OSS's refusals, over TLS at the production endpoint's name) and both hubs."""
+"""The model import against stand-ins as strict as the real services (tests/jobs/import_world.py): what OSS
+refuses, the copy, its verification and resumption, and the command line."""
 
 import hashlib
 import json
@@ -9,91 +9,12 @@ import tracemalloc
 import boto3
 import botocore.config
 import botocore.exceptions
+import model_import  # as the Job imports it: its folder is on the path (tests/jobs/__init__.py)
 import pytest
 import requests
+from model_import import MIB, ImportFailure, s3_client
 
-import model_import  # as the Job imports it: its folder is on the path (tests/jobs/__init__.py)
-from model_hubs import HubError, HuggingFace, ModelScope, Retrying
-from model_import import MIB, ImportFailure, Importer, s3_client
-from tests.jobs.hub_standins import Hubs, Repo, hub_standins
-from tests.jobs.loopback import Resolver, local_ca, oss_standin
-
-PART = 256 * 1024  # OSS takes parts from 100 KB
-SHARD = 2 * PART + 12345  # more than two parts
-REGION = "cn-hangzhou"
-COMMIT = "0123456789abcdef0123456789abcdef01234567"
-
-
-def model_files() -> dict[str, bytes]:
-    return {
-        "config.json": b'{"model_type": "deepseek_v3"}',
-        "tokenizer.json": b'{"version": "1.0"}',
-        "model-00001-of-000002.safetensors": os.urandom(SHARD),
-        "model-00002-of-000002.safetensors": os.urandom(PART // 2),
-        # On the hub but never wanted: repository furniture and LFS bookkeeping.
-        "README.md": b"# model",
-        ".gitattributes": b"*.safetensors filter=lfs",
-    }
-
-
-WANTED = ["config.json", "tokenizer.json", "model-00001-of-000002.safetensors", "model-00002-of-000002.safetensors"]
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    """Loopback DNS for the real names, a CA the clients trust, OSS (https and http) and the hubs."""
-    directory = tmp_path_factory.mktemp("world")
-    ca = local_ca(directory)
-    resolver = Resolver()
-    saved = {key: os.environ.get(key) for key in ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "AWS_ACCESS_KEY_ID",
-                                                    "AWS_SECRET_ACCESS_KEY")}
-    os.environ.update(AWS_CA_BUNDLE=str(ca.bundle), REQUESTS_CA_BUNDLE=str(ca.bundle), AWS_ACCESS_KEY_ID="LTAIexample",
-                      AWS_SECRET_ACCESS_KEY="example")
-    hubs = Hubs(Repo("deepseek-ai/DeepSeek-R1", model_files(), commit=COMMIT))
-    with resolver.installed(), oss_standin(directory, REGION) as (https_endpoint, https_port, log), \
-            oss_standin(directory, REGION, tls=False) as (http_endpoint, http_port, _), \
-            hub_standins(hubs, resolver, ca):
-        resolver.route(f"s3.oss-{REGION}-internal.aliyuncs.com", 443, https_port)
-        resolver.route(f"s3.oss-{REGION}-internal.aliyuncs.com", 80, http_port)
-        yield {"https": https_endpoint, "http": http_endpoint, "log": log, "hubs": hubs}
-    for key, value in saved.items():
-        os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
-
-
-@pytest.fixture
-def hubs(world):
-    hubs = world["hubs"]
-    hubs.repo.files, hubs.repo.gated = model_files(), False
-    hubs.faults.__init__()
-    hubs.downloads.clear()
-    hubs.requests.clear()
-    return hubs
-
-
-@pytest.fixture
-def bucket(world, request):
-    name = "models-" + hashlib.sha1(request.node.name.encode()).hexdigest()[:12]  # noqa: S324
-    client = s3_client(world["https"], REGION)
-    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
-    return client, name
-
-
-def no_sleep(_seconds: float) -> None:
-    pass
-
-
-def importer(client, bucket: str, hub_type=ModelScope, revision: str = "v1.0", token=None, **options) -> Importer:
-    hub = hub_type(Retrying(requests.Session(), sleep=no_sleep), token=token)
-    options = {"part_size": PART, "parallel": 2, **options}
-    return Importer(hub, client, bucket, "models/m", "deepseek-ai/DeepSeek-R1", revision, **options)
-
-
-def keys(client, bucket: str) -> set[str]:
-    return {item["Key"] for item in client.list_objects_v2(Bucket=bucket).get("Contents", [])}
-
-
-def manifest(client, bucket: str) -> dict:
-    return json.loads(client.get_object(Bucket=bucket, Key="models/m/import-manifest.json")["Body"].read())
+from tests.jobs.import_world import PART, REGION, WANTED, importer, keys, manifest
 
 
 # ------------------------------------------------------------------------------------------ OSS rules
@@ -242,86 +163,6 @@ def test_streams_in_parts_without_buffering_a_whole_file(hubs, bucket):
     tracemalloc.stop()
     assert len(sizes) == 5 and max(sizes) <= 5 * PART and sum(sizes) == 20 * PART
     assert peak < 4 * MIB  # a few parts in flight at most, never the whole file
-
-
-# ------------------------------------------------------------------------------------------ hubs
-def test_hugging_face_hashes_verify_lfs_and_plain_files(hubs, bucket):
-    client, name = bucket
-    importer(client, name, hub_type=HuggingFace, revision=COMMIT).run(WANTED)
-    assert manifest(client, name)["hub"] == "huggingface"
-    hubs.repo.files["tokenizer.json"] = b'{"version": "2.0"}'  # same size: the published blob id no longer matches
-    original = hubs.huggingface_info
-    hubs.huggingface_info = lambda: {**original(), "siblings": [
-        {**s, "blobId": "0" * 40} if s["rfilename"] == "tokenizer.json" else s for s in original()["siblings"]]}
-    try:
-        with pytest.raises(ImportFailure, match="tokenizer.json: git blob id mismatch"):
-            importer(client, name, hub_type=HuggingFace, revision=COMMIT).run(WANTED)
-    finally:
-        hubs.huggingface_info = original
-
-
-def test_a_gated_repository_needs_the_token_which_never_reaches_the_cdn(hubs, bucket):
-    client, name = bucket
-    hubs.repo.gated = True
-    with pytest.raises(HubError, match="GatedRepo .*set deepseek-acs:hub_token"):
-        importer(client, name, hub_type=HuggingFace, revision=COMMIT).run(WANTED)
-    importer(client, name, hub_type=HuggingFace, revision=COMMIT, token=hubs.repo.token).run(WANTED)
-    cdn = [headers for host, _, headers in hubs.requests if host == "cdn-lfs.hf.co"]
-    assert cdn and not [headers for headers in cdn if "Authorization" in headers]
-
-
-@pytest.mark.parametrize("hub_type", [ModelScope, HuggingFace])
-def test_rate_limits_and_server_errors_are_retried(hubs, bucket, hub_type):
-    client, name = bucket
-    hubs.faults.throttle.update(api=2, file=1)
-    hubs.faults.fail.update(api=1, file=1)
-    importer(client, name, hub_type=hub_type, revision=COMMIT).run(WANTED)
-    assert manifest(client, name)["complete"]
-
-
-def test_retries_wait_as_each_hub_asks():
-    waits = []
-    retrying = Retrying(requests.Session(), sleep=waits.append)
-
-    class Answer:
-        def __init__(self, status, headers):
-            self.status_code, self.headers = status, headers
-
-        def close(self):
-            pass
-
-    answers = iter([Answer(429, {"RateLimit": '"resolvers";r=0;t=7'}), Answer(429, {"Retry-After": "3"}),
-                    Answer(503, {}), Answer(200, {})])
-    retrying.session = type("S", (), {"get": lambda self, url, **kw: next(answers)})()
-    assert retrying.get("https://huggingface.co/api").status_code == 200
-    assert waits == [8, 3.0, 4.0]  # RateLimit t+1, Retry-After, then exponential backoff (attempt 3)
-
-
-@pytest.mark.parametrize(("revision", "ok"), [("v1.0", True), (COMMIT, True), ("master", False), ("v9", False),
-                                              ("0123abc", False)])
-@pytest.mark.parametrize("hub_type", [ModelScope, HuggingFace])
-def test_a_revision_is_a_full_commit_or_a_tag_the_hub_reports(hubs, bucket, hub_type, revision, ok):
-    client, name = bucket
-    if ok:
-        importer(client, name, hub_type=hub_type, revision=revision).run(["config.json"])
-        return
-    with pytest.raises(HubError, match=r"neither a full commit id .* nor a tag .*its tags: v1.0"):
-        importer(client, name, hub_type=hub_type, revision=revision).run(["config.json"])
-    assert keys(client, name) == set()
-
-
-def test_a_file_missing_from_the_revision_fails_before_copying(hubs, bucket):
-    client, name = bucket
-    with pytest.raises(ImportFailure, match="has no"):
-        importer(client, name).run([*WANTED, "model-00003-of-000003.safetensors"])
-    assert keys(client, name) == set()
-
-
-def test_progress_reports_files_bytes_rate_and_eta():
-    progress = model_import.Progress(files=4, total_bytes=4 * 2**30)
-    progress.add(2**30, file_done=True)
-    line = progress.line(progress.started + 10)
-    assert line.startswith("files 1/4, 1.00/4.00 GiB, ") and "MiB/s" in line and "ETA" in line
 
 
 def test_command_line_against_the_production_endpoint(world, hubs, bucket, tmp_path, caplog):

@@ -4,9 +4,9 @@ well or in each of the ways a broken deployment does."""
 import json
 
 import pytest
-
 import smoke_test  # as the Job imports it (tests/jobs/__init__.py)
 from smoke_test import EXPECTED, SmokeTestFailure, ask, check
+
 from tests.jobs.chat_standin import chat_standin
 
 
