@@ -40,6 +40,5 @@ class Sizing:
         gpu = cls.weights(stack.model, stack.serving)
         if not stack.uses_fluid:
             return gpu
-        fluid = stack.storage.fluid
-        capacity = fluid.workers * fluid.tier_quota_gib * GIB * fluid.high_watermark
-        return cls(**{**gpu.__dict__, "cache_capacity_bytes": capacity, "cache_needed_bytes": gpu.weights_bytes})
+        return cls(**{**gpu.__dict__, "cache_capacity_bytes": stack.storage.fluid.capacity_bytes,
+                      "cache_needed_bytes": gpu.weights_bytes})

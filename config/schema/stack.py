@@ -209,9 +209,7 @@ class StackConfig(Section):
     def _cache_holds_the_model(self):
         if self.storage.mode != "fluid":
             return
-        fluid = self.storage.fluid
-        capacity = fluid.workers * fluid.tier_quota_gib * GIB * fluid.high_watermark
-        needed = self.model.weights_bytes
+        capacity, needed = self.storage.fluid.capacity_bytes, self.model.weights_bytes
         yield from violations((
             capacity >= needed, "storage.fluid.workers",
             f"the cache is too small: workers x tier_quota_gib x high_watermark = {capacity / GIB:.1f} "

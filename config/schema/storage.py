@@ -44,6 +44,11 @@ class FluidCacheConfig(Section):
     )
 
     @property
+    def capacity_bytes(self) -> float:
+        """What the cache holds before it evicts: workers x tier quota x high watermark."""
+        return self.workers * self.tier_quota_gib * 2**30 * self.high_watermark
+
+    @property
     def sidecar_labels(self) -> dict[str, str]:
         """Labels of the pods that mount the Dataset: the webhook's selector, when the stack sets one."""
         return {SIDECAR_TARGET_LABEL.value: self.sidecar_target} if self.sidecar_target else {}
