@@ -287,3 +287,28 @@ def test_load_balancer_needs_its_client_networks():
     assert "client networks" in found["serving.service.allowed_cidrs"]
     assert "only used with a LoadBalancer" in problems("dev", {"serving.service.allowed_cidrs": ["10.0.0.0/8"]})[
         "serving.service.allowed_cidrs"]
+
+
+def _section_fields() -> list[str]:
+    """`<section>.<key>` for every key of every section of the stack."""
+    import typing
+
+    from config.schema import StackConfig
+    from config.schema.base import Section
+
+    paths = []
+    for top, info in StackConfig.model_fields.items():
+        types = [item for item in typing.get_args(info.annotation) if isinstance(item, type)] or [info.annotation]
+        section = next((item for item in types if isinstance(item, type) and issubclass(item, Section)), None)
+        if section is not None:
+            paths += [f"{top}.{field.alias or name}" for name, field in section.model_fields.items()]
+    return paths
+
+
+@pytest.mark.parametrize("path", _section_fields())
+def test_any_invalid_key_is_reported_on_itself_and_no_rule_reads_it(path):
+    """A rule that reads a field it does not name would run on a section missing that field and crash (it did:
+    the engine check read serving.tensor_parallel); every key of every section, made invalid, gives a readable
+    problem on that key instead."""
+    found = problems("prod", {path: {"__invalid__": [1]}})
+    assert any(where.startswith(path) for where in found), found

@@ -157,8 +157,10 @@ class ServingConfig(Section):
         yield from violations((self.compute_class != "gpu-hpn" or self.compute_qos == "default", "compute_qos",
                                "gpu-hpn supports only the 'default' QoS"))
 
-    @rule("engine", "extra_args", "pods_per_group", "reasoning_parser", "generation_defaults", "kv_cache_dtype",
-          "speculative_decoding", "expert_parallel", "cuda_graphs", "trust_remote_code")
+    # Every field an engine's command line reads: the rule runs only once all of them are valid.
+    @rule("engine", "extra_args", "pods_per_group", "port", "tensor_parallel", "pipeline_parallel", "max_model_len",
+          "gpu_memory_utilization", "reasoning_parser", "generation_defaults", "kv_cache_dtype", "speculative_decoding",
+          "expert_parallel", "cuda_graphs", "trust_remote_code")
     def _engine_accepts_the_settings(self):
         yield from ENGINES[self.engine].problems(self, _ModelPaths())
 

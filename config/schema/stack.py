@@ -178,7 +178,7 @@ class StackConfig(Section):
             "needs the VPC this stack creates (network.vswitches); with a reused network, attach your own group "
             "through the pod annotation network.alibabacloud.com/security-group-ids instead"))
 
-    @rule("serving.autoscaling", "serving", "rates")
+    @rule("serving.autoscaling", "serving", "rates", "model", "storage", "jobs", "images", "region")
     def _scale_down_outlasts_a_cold_start(self):
         from ..estimates import MissingRate, cold_start  # the estimate reads the validated sections
 
